@@ -1,0 +1,67 @@
+# Shouwang: `make demo` serves the demo, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=cms.settings.test
+
+.PHONY: demo test install system-deps lint format messages check-messages run bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+run: install
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Debian's Chromium for browser tests and a CJK font; installed when missing and root.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Chromium and CJK fonts from Debian"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium fonts-wqy-microhei'"; \
+	  fi; \
+	fi
+
+test: install system-deps
+	$(TEST_SETTINGS) $(PY) manage.py check
+	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract strings into locale/*/django.po and compile them (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "tests/*" -i "static/vendor/*"
+	$(PY) manage.py compilemessages -i ".venv"
+
+bench: install
+	@echo "No benchmarks yet: they arrive with the drills and certs issues."
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The site shell: settings, URLs, the home page and the base templates."""

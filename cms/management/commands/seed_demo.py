@@ -1,0 +1,34 @@
+"""python manage.py seed_demo [--force]: idempotent demo data for every app."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent). Refuses with DEBUG off unless --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (never in production).",
+        )
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production. Demo data has known "
+                "passwords; use --force only on a throw-away database."
+            )
+        summary = seed_people()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {summary['organisations']} organisations, "
+                f"{summary['people']} people."
+            )
+        )
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for username, description in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<12} {description}")

@@ -1,0 +1,46 @@
+"""The site's root page. For a signed-in trainee it is the mobile home: my learning,
+my drills, my qualifications and the personal badge; for visitors it is a public
+welcome with the way in."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.qr import qr_svg
+from lms.people import selectors
+from lms.people.services.badges import badge_token
+
+
+class HomePage(Page):
+    intro = RichTextField(
+        _("welcome text"),
+        blank=True,
+        features=["bold", "link", "ol", "ul"],
+        help_text=_("Shown to visitors who are not signed in."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        if not user.is_authenticated:
+            return context
+        person = selectors.user_person(user)
+        context.update(
+            person=person,
+            badge_svg=qr_svg(badge_token(person), box_size=6) if person else None,
+            can_see_people=user.has_perm("people.view_person"),
+            can_use_admin=user.has_perm("wagtailadmin.access_admin"),
+            # The courses, drills and certs issues fill these sections.
+            my_learning=[],
+            my_drills=[],
+            my_qualifications=[],
+        )
+        return context

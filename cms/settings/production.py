@@ -1,0 +1,29 @@
+"""Production: secrets and keys must come from the environment."""
+
+from cms.settings.base import *  # noqa: F403
+from cms.settings.base import (
+    DEVELOPMENT_SECRET_KEY,
+    PII_ENCRYPTION_KEYS,
+    PII_HASH_KEY,
+    SECRET_KEY,
+    require,
+)
+from cms.settings.env import env, env_bool
+
+DEBUG = False
+require("SECRET_KEY", SECRET_KEY != DEVELOPMENT_SECRET_KEY and SECRET_KEY)
+require("PII_ENCRYPTION_KEYS", PII_ENCRYPTION_KEYS)
+require("PII_HASH_KEY", PII_HASH_KEY)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,21 @@
+"""Tests: fast password hashing, local-memory cache, fixed keys."""
+
+from cms.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PII_ENCRYPTION_KEYS = ["c2hvdXdhbmctdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="]
+PII_HASH_KEY = "test-hash-key"
+ALLOWED_HOSTS = ["*"]
+
+# Serve static files from the source folders; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

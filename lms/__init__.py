@@ -1,0 +1,1 @@
+"""Shouwang's learning-management apps."""

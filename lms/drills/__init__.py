@@ -1,0 +1,1 @@
+"""Drills, check-in tokens, attendance and skill assessment (the drills issue)."""

@@ -1,0 +1,1 @@
+"""Organisations, stations, teams, people, roles and scoping, spreadsheet import."""

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "lms.people"
+    label = "people"
+    verbose_name = _("People")
+
+    def ready(self):
+        from lms.people import receivers
+        from lms.people.permissions import register_policies
+
+        register_policies()
+
+        # Roles are groups whose permissions only exist after migrate; the receiver
+        # only calls the service that keeps them in step.
+        post_migrate.connect(receivers.ensure_roles_after_migrate, sender=self)

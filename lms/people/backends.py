@@ -1,0 +1,31 @@
+"""Sign in with a phone number or a username."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from lms.people import phones
+
+
+class PhoneOrUsernameBackend(ModelBackend):
+    """A mobile number (in any usual spelling) finds the user by phone first; anything
+    else is a username. The password hasher still runs when nobody matches, so the
+    response time does not tell whether an account exists."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        users = get_user_model()._default_manager
+        user = None
+        number = phones.normalise(username)
+        if phones.MOBILE.match(number):
+            user = users.filter(phone=number).first()
+        if user is None:
+            user = users.filter(username=username.strip()).first()
+        if user is None:
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,142 @@
+"""Reads that depend on who is asking. Every list the site shows goes through here,
+so that the scoping rules of DESIGN.md live in one place:
+
+* site admins (and superusers) and instructors see everyone;
+* organisation admins see their own organisation;
+* station staff see their station and the organisations it supervises, read-only;
+* everyone with a profile sees themself.
+"""
+
+from django.db.models import Q
+
+from lms.people.constants import Role
+from lms.people.models import ExternalCredential, Organisation, Person, Team
+
+
+def user_roles(user):
+    """The user's roles, read once per request object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_shouwang_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._shouwang_roles = cached
+    return cached
+
+
+def user_person(user):
+    """The user's profile or None, without raising."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def sees_everyone(user):
+    roles = user_roles(user)
+    return user.is_superuser or bool(roles & {Role.SITE_ADMIN, Role.INSTRUCTOR})
+
+
+def manages_everyone(user):
+    return user.is_superuser or Role.SITE_ADMIN in user_roles(user)
+
+
+def _organisation_scope(user):
+    """Q over Organisation for the organisations the user may read, or None for all."""
+    if sees_everyone(user):
+        return None
+    roles = user_roles(user)
+    person = user_person(user)
+    scope = Q(pk__in=[])
+    if person is None:
+        return scope
+    if Role.ORG_ADMIN in roles:
+        scope |= Q(pk=person.organisation_id)
+    if Role.STATION_STAFF in roles:
+        station = person.organisation_id
+        scope |= Q(pk=station) | Q(supervising_station_id=station)
+    return scope
+
+
+def organisations_visible_to(user):
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    scope = _organisation_scope(user)
+    organisations = Organisation.objects.all()
+    return organisations if scope is None else organisations.filter(scope)
+
+
+def organisations_managed_by(user):
+    """Organisations whose people the user may add, change and import."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if manages_everyone(user):
+        return Organisation.objects.all()
+    person = user_person(user)
+    if person is None or Role.ORG_ADMIN not in user_roles(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=person.organisation_id)
+
+
+def people_visible_to(user):
+    """People the user may read, with what every list shows already joined."""
+    base = Person.objects.select_related("organisation", "team")
+    if not user.is_authenticated:
+        return base.none()
+    scope = _organisation_scope(user)
+    if scope is None:
+        return base
+    person = user_person(user)
+    own = Q(pk=person.pk) if person else Q(pk__in=[])
+    visible_orgs = Organisation.objects.filter(scope).values("pk")
+    return base.filter(own | Q(organisation__in=visible_orgs))
+
+
+def people_managed_by(user):
+    return Person.objects.select_related("organisation", "team").filter(
+        organisation__in=organisations_managed_by(user).values("pk")
+    )
+
+
+def can_manage_person(user, person):
+    return people_managed_by(user).filter(pk=person.pk).exists()
+
+
+def can_see_full_id_numbers(user):
+    return user.has_perm("people.view_full_id_number")
+
+
+def teams_visible_to(user):
+    return Team.objects.select_related("organisation").filter(
+        organisation__in=organisations_visible_to(user).values("pk")
+    )
+
+
+def teams_managed_by(user):
+    return Team.objects.select_related("organisation").filter(
+        organisation__in=organisations_managed_by(user).values("pk")
+    )
+
+
+def credentials_visible_to(user):
+    return ExternalCredential.objects.select_related("person").filter(
+        person__in=people_visible_to(user).values("pk")
+    )
+
+
+def credentials_managed_by(user):
+    return ExternalCredential.objects.select_related("person").filter(
+        person__in=people_managed_by(user).values("pk")
+    )
+
+
+def organisations_editable_by(user):
+    """Only site admins create and change organisations themselves."""
+    return (
+        Organisation.objects.all()
+        if manages_everyone(user)
+        else Organisation.objects.none()
+    )

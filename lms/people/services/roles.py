@@ -1,0 +1,107 @@
+"""Roles are Django groups with permissions; object-level scope is in selectors."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.log_actions import log
+
+from lms.people.constants import AuditAction, Role
+
+VIEW_PEOPLE = [
+    "people.view_person",
+    "people.view_organisation",
+    "people.view_team",
+    "people.view_externalcredential",
+]
+ROLE_PERMISSIONS = {
+    Role.TRAINEE: [],
+    Role.INSTRUCTOR: ["wagtailadmin.access_admin", *VIEW_PEOPLE],
+    # Station staff read through the site's own pages, never the Wagtail admin.
+    Role.STATION_STAFF: VIEW_PEOPLE,
+    Role.ORG_ADMIN: [
+        "wagtailadmin.access_admin",
+        *VIEW_PEOPLE,
+        "people.add_person",
+        "people.change_person",
+        "people.import_people",
+        "people.add_team",
+        "people.change_team",
+        "people.add_externalcredential",
+        "people.change_externalcredential",
+    ],
+}
+# Roles that open the Wagtail admin; the others stay on the mobile site.
+ADMIN_ROLES = frozenset({Role.INSTRUCTOR, Role.ORG_ADMIN, Role.SITE_ADMIN})
+
+
+def _permissions(codenames, using):
+    wanted = [name.split(".", 1) for name in codenames]
+    found = (
+        Permission.objects.using(using)
+        .filter(
+            content_type__app_label__in={app for app, _ in wanted},
+            codename__in={code for _, code in wanted},
+        )
+        .select_related("content_type")
+    )
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in found}
+    return [by_name[name] for name in codenames if name in by_name]
+
+
+def roles_ensure(*, using="default"):
+    """Create the role groups and give them exactly their permissions. Safe to run
+    any number of times; it runs after every migrate."""
+    with transaction.atomic(using=using):
+        for role in Role:
+            group, _created = Group.objects.using(using).get_or_create(name=role.value)
+            if role == Role.SITE_ADMIN:
+                perms = list(Permission.objects.using(using).all())
+            else:
+                perms = _permissions(ROLE_PERMISSIONS[role], using)
+            group.permissions.set(perms)
+
+
+def role_group(role):
+    return Group.objects.get(name=Role(role).value)
+
+
+def role_assign(*, user, role, actor=None):
+    """Give a user a role and record who did it."""
+    with transaction.atomic():
+        user.groups.add(role_group(role))
+        log(
+            user,
+            AuditAction.ROLE_CHANGE,
+            user=actor,
+            data={"added": [Role(role).name], "removed": []},
+        )
+
+
+def role_remove(*, user, role, actor=None):
+    with transaction.atomic():
+        user.groups.remove(role_group(role))
+        log(
+            user,
+            AuditAction.ROLE_CHANGE,
+            user=actor,
+            data={"added": [], "removed": [Role(role).name]},
+        )
+
+
+def role_names_of(user):
+    """The roles a user holds, by the enum's name; for audit entries."""
+    names = set(user.groups.values_list("name", flat=True))
+    return sorted(role.name for role in Role if role.value in names)
+
+
+def role_change_log(*, user, before, actor):
+    """Record a role change made through Wagtail's user editor (see wagtail_hooks)."""
+    after = role_names_of(user)
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    if added or removed:
+        log(
+            user,
+            AuditAction.ROLE_CHANGE,
+            user=actor,
+            data={"added": added, "removed": removed},
+        )

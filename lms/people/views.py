@@ -1,0 +1,75 @@
+"""Thin views: parse, call a selector or service, render."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+
+from cms.qr import qr_svg
+from lms.people import phones, selectors
+from lms.people.forms import LoginForm, PeopleSearchForm
+from lms.people.services.badges import badge_token
+
+PEOPLE_PAGE_SIZE = 30
+
+
+class LoginView(auth_views.LoginView):
+    """``/login/`` (public contract). Honours ``next``; without it, people who work
+    in the admin land there and everyone else on the home page."""
+
+    form_class = LoginForm
+    template_name = "people/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if self.request.user.has_perm("wagtailadmin.access_admin"):
+            return reverse("wagtailadmin_home")
+        return super().get_default_redirect_url()
+
+
+@login_required
+def my_badge(request):
+    """Full-screen personal QR badge, bright enough to scan from a phone held up to
+    an instructor's camera."""
+    person = selectors.user_person(request.user)
+    if person is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "people/badge.html",
+        {"person": person, "badge_svg": qr_svg(badge_token(person), box_size=12)},
+    )
+
+
+@login_required
+def people_directory(request):
+    """Read-only list of the people the user may see (station staff, organisation
+    admins, instructors). A constant number of queries whatever the page size."""
+    user = request.user
+    if not user.has_perm("people.view_person"):
+        raise PermissionDenied
+    organisations = selectors.organisations_visible_to(user)
+    form = PeopleSearchForm(request.GET or None, organisations=organisations)
+    people = selectors.people_visible_to(user)
+    if form.is_valid():
+        if query := form.cleaned_data["q"].strip():
+            number = phones.normalise(query)
+            people = people.filter(
+                Q(name__icontains=query) | Q(phone__startswith=number)
+            )
+        if organisation := form.cleaned_data["organisation"]:
+            people = people.filter(organisation=organisation)
+    page = Paginator(
+        people.order_by("organisation__code", "name", "pk"), PEOPLE_PAGE_SIZE
+    )
+    page_obj = page.get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "people/directory.html",
+        {"form": form, "page_obj": page_obj, "query_string": query_string.urlencode()},
+    )

@@ -1,0 +1,158 @@
+"""Wagtail admin for organisations, teams, people and credentials.
+
+Every view reads through the scoping selectors: an organisation admin who types
+another organisation's person id into the address bar gets a 404, not the person.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from lms.people.admin_forms import CredentialAdminForm, PersonAdminForm, TeamAdminForm
+from lms.people.models import ExternalCredential, Organisation, Person, Team
+
+
+class ScopedObjectMixin:
+    """Single-object views: 404 for an object outside the user's scope."""
+
+    scope_action = "view"
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = self.permission_policy
+        if not policy.user_has_permission_for_instance(
+            self.request.user, self.scope_action, obj
+        ):
+            raise Http404
+        return obj
+
+
+class ScopedIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "view"
+        )
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    scope_action = "change"
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class ScopedViewSet(ModelViewSet):
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_admin_menu = False
+
+
+class PersonViewSet(ScopedViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People")
+    name = "people"
+    list_display = [
+        "name",
+        Column("organisation", label=_("Employer")),
+        Column("team", label=_("Team")),
+        "kind",
+        "status",
+        Column("id_number_masked", label=_("ID number")),
+    ]
+    list_filter = ["kind", "status", "organisation"]
+    search_fields = ["name", "phone"]
+    inspect_view_fields = [
+        "name",
+        "phone",
+        "id_number_masked",
+        "gender",
+        "birth_date",
+        "kind",
+        "organisation",
+        "team",
+        "status",
+        "user",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("phone"), FieldPanel("id_number")]),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
+            FieldRowPanel([FieldPanel("organisation"), FieldPanel("team")]),
+            FieldPanel("photo"),
+        ],
+        base_form_class=PersonAdminForm,
+    )
+
+
+class OrganisationViewSet(ScopedViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    name = "organisations"
+    list_display = ["name", "code", "kind", "point_category", "supervising_station"]
+    list_filter = ["kind", "point_category"]
+    search_fields = ["name", "code"]
+    form_fields = [
+        "code",
+        "name",
+        "kind",
+        "point_category",
+        "supervising_station",
+        "address",
+        "contact_phone",
+        "is_active",
+    ]
+
+
+class TeamViewSet(ScopedViewSet):
+    model = Team
+    icon = "list-ul"
+    menu_label = _("Teams")
+    name = "teams"
+    list_display = ["name", "organisation"]
+    search_fields = ["name"]
+    edit_handler = ObjectList(
+        [FieldPanel("organisation"), FieldPanel("name")], base_form_class=TeamAdminForm
+    )
+
+
+class ExternalCredentialViewSet(ScopedViewSet):
+    model = ExternalCredential
+    icon = "doc-full"
+    menu_label = _("External credentials")
+    name = "credentials"
+    list_display = ["person", "kind", "number", "issuing_authority", "issued_on"]
+    list_filter = ["kind"]
+    search_fields = ["number", "person__name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("person"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("number")]),
+            FieldPanel("issuing_authority"),
+            FieldRowPanel([FieldPanel("issued_on"), FieldPanel("expires_on")]),
+            FieldRowPanel([FieldPanel("voided_at"), FieldPanel("void_reason")]),
+        ],
+        base_form_class=CredentialAdminForm,
+    )
+
+
+class PeopleViewSetGroup(ModelViewSetGroup):
+    menu_label = _("People")
+    menu_icon = "group"
+    menu_order = 150
+    items = (PersonViewSet, OrganisationViewSet, TeamViewSet, ExternalCredentialViewSet)

@@ -1,0 +1,100 @@
+"""Wagtail admin integration: menus, import/export pages, audit actions."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from lms.people import admin_views
+from lms.people.constants import AuditAction
+from lms.people.services.roles import role_change_log, role_names_of
+from lms.people.viewsets import PeopleViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_people_viewsets():
+    return PeopleViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_people_admin_urls():
+    return [
+        path(
+            "people-import/",
+            admin_views.ImportPeopleView.as_view(),
+            name="people_import",
+        ),
+        path(
+            "people-export/",
+            admin_views.ExportPeopleView.as_view(),
+            name="people_export",
+        ),
+        path(
+            "people-import/template/",
+            admin_views.ImportTemplateView.as_view(),
+            name="people_import_template",
+        ),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return PermissionMenuItem(
+        _("Import people"),
+        reverse("people_import"),
+        icon_name="upload",
+        order=151,
+        permission="people.import_people",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_export_menu_item():
+    return PermissionMenuItem(
+        _("Export people"),
+        reverse("people_export"),
+        icon_name="download",
+        order=152,
+        permission="people.view_person",
+    )
+
+
+@hooks.register("register_log_actions")
+def register_audit_actions(actions):
+    actions.register_action(
+        AuditAction.PEOPLE_IMPORT, _("Import people"), _("People imported")
+    )
+    actions.register_action(
+        AuditAction.PEOPLE_EXPORT, _("Export people"), _("People exported")
+    )
+    actions.register_action(
+        AuditAction.ROLE_CHANGE, _("Change roles"), _("Roles changed")
+    )
+    actions.register_action(AuditAction.BADGE_RESET, _("Reset badge"), _("Badge reset"))
+
+
+# Wagtail's user editor changes groups directly; these two hooks record the change
+# in the audit log. The "before" state rides on the request between them.
+@hooks.register("before_edit_user")
+def remember_roles_before_edit(request, user):
+    request._shouwang_roles_before = role_names_of(user)
+
+
+@hooks.register("after_edit_user")
+def log_roles_after_edit(request, user):
+    before = getattr(request, "_shouwang_roles_before", [])
+    role_change_log(user=user, before=before, actor=request.user)
+
+
+@hooks.register("after_create_user")
+def log_roles_after_create(request, user):
+    role_change_log(user=user, before=[], actor=request.user)

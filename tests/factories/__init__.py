@@ -1,0 +1,12 @@
+"""Factories for every model, so tests say only what matters to them."""
+
+from tests.factories.people import (  # noqa: F401
+    ExternalCredentialFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PointFactory,
+    StationFactory,
+    TeamFactory,
+    UserFactory,
+    person_with_role,
+)

@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+from lms.people.constants import Role
+from tests.factories import PersonFactory, person_with_role
+from tests.factories.people import PASSWORD
+
+
+@pytest.mark.django_db
+def test_login_page_is_chinese_by_default(client):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert 'lang="zh-Hans"' in response.content.decode()
+    assert "手机号或用户名" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_page_in_english_after_switching_language(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
+    page = client.get("/login/").content.decode()
+    assert "Phone number or username" in page and 'lang="en"' in page
+
+
+@pytest.mark.django_db
+def test_login_with_phone_honours_next(client, world):
+    world.trainee.user.phone = "13911112222"
+    world.trainee.user.save()
+    response = client.post(
+        "/login/",
+        {"username": "13911112222", "password": PASSWORD, "next": "/c/abc123"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/c/abc123"
+
+
+@pytest.mark.django_db
+def test_login_refuses_to_redirect_off_site(client, world):
+    response = client.post(
+        "/login/",
+        {"username": "t1", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_staff_without_next_land_in_the_admin(client, world):
+    response = client.post("/login/", {"username": "in", "password": PASSWORD})
+    assert response["Location"] == reverse("wagtailadmin_home")
+
+
+@pytest.mark.django_db
+def test_wrong_password_gives_a_clear_error(client, world):
+    response = client.post("/login/", {"username": "t1", "password": "nope"})
+    assert response.status_code == 200
+    assert "密码" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_logged_out_scan_goes_through_login_and_keeps_next(client):
+    response = client.get("/me/badge/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/me/badge/"
+
+
+@pytest.mark.django_db
+def test_trainee_home_has_three_sections_and_a_badge(client_for, world):
+    page = client_for(world.trainee.user).get("/").content.decode()
+    for section in ("my-learning", "my-drills", "my-qualifications", "my-badge"):
+        assert f'id="{section}"' in page
+    assert "<svg" in page
+    assert world.trainee.name in page
+    assert world.trainee.id_number not in page
+    assert world.trainee.id_number_masked in page
+
+
+@pytest.mark.django_db
+def test_anonymous_home_invites_to_sign_in(client):
+    page = client.get("/").content.decode()
+    assert 'href="/login/"' in page
+    assert 'id="my-badge"' not in page
+
+
+@pytest.mark.django_db
+def test_badge_page_shows_a_token_for_this_person_only(client_for, world):
+    response = client_for(world.trainee.user).get("/me/badge/")
+    assert response.status_code == 200
+    assert world.trainee.name in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["trainee", "station_staff"])
+def test_trainees_and_station_staff_never_see_the_admin(client_for, world, who):
+    response = client_for(getattr(world, who).user).get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+def test_directory_is_scoped_for_station_staff(client_for, world):
+    page = client_for(world.station_staff.user).get("/people/").content.decode()
+    assert world.trainee.name in page
+    assert world.point_guard.name in page
+    assert world.outsider.name not in page
+
+
+@pytest.mark.django_db
+def test_directory_is_closed_to_trainees(client_for, world):
+    assert client_for(world.trainee.user).get("/people/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_directory_search(client_for, world):
+    page = (
+        client_for(world.station_staff.user)
+        .get("/people/", {"q": world.point_guard.name})
+        .content.decode()
+    )
+    assert world.point_guard.name in page and world.trainee.name not in page
+
+
+@pytest.mark.django_db
+def test_directory_query_count_does_not_grow_with_people(
+    client_for, world, django_assert_max_num_queries
+):
+    client = client_for(world.station_staff.user)
+    client.get("/people/")  # warm the session
+    with django_assert_max_num_queries(10) as small:
+        client.get("/people/")
+    PersonFactory.create_batch(25, organisation=world.company)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get("/people/").content.decode()
+    assert page.count('class="card person"') == 30
+
+
+@pytest.mark.django_db
+def test_home_query_count_is_small(client_for, world, django_assert_max_num_queries):
+    client = client_for(person_with_role(Role.TRAINEE).user)
+    client.get("/")
+    with django_assert_max_num_queries(12):
+        client.get("/")
