@@ -1,6 +1,6 @@
 """Organisations, teams, people and their outside credentials.
 
-Anonymising a production copy (see ``lms.people.anonymise``): names become
+Anonymising a production copy (``manage.py anonymise_people``): names become
 "学员<pk>", phones and ID numbers are replaced by synthetic ones, photos are
 dropped; organisations and teams are kept (they are not personal data).
 """

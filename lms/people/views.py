@@ -24,6 +24,17 @@ class LoginView(auth_views.LoginView):
     template_name = "people/login.html"
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):
+        # Wagtail sends signed-in users without admin access here with
+        # next=/admin/; redirecting them back would loop forever. Say no instead.
+        if request.user.is_authenticated and not request.user.has_perm(
+            "wagtailadmin.access_admin"
+        ):
+            admin_root = reverse("wagtailadmin_home")
+            if self.get_success_url().startswith(admin_root):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def get_default_redirect_url(self):
         if self.request.user.has_perm("wagtailadmin.access_admin"):
             return reverse("wagtailadmin_home")

@@ -32,7 +32,8 @@ def csv_bytes(*rows, header=HEADER, encoding="utf-8"):
     return "\n".join([header, *rows]).encode(encoding)
 
 
-def xlsx_bytes(rows, header=HEADER.split(",")):
+def xlsx_bytes(rows, header=None):
+    header = header or HEADER.split(",")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(header)

@@ -92,9 +92,14 @@ def test_badge_page_shows_a_token_for_this_person_only(client_for, world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["trainee", "station_staff"])
 def test_trainees_and_station_staff_never_see_the_admin(client_for, world, who):
-    response = client_for(getattr(world, who).user).get("/admin/")
+    client = client_for(getattr(world, who).user)
+    response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+    # ... and the login page refuses instead of sending them back in a loop.
+    refused = client.get(response["Location"])
+    assert refused.status_code == 403
+    assert "不能打开" in refused.content.decode() or "无权" in refused.content.decode()
 
 
 @pytest.mark.django_db

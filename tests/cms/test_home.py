@@ -1,0 +1,23 @@
+import pytest
+from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailPageTestCase
+
+from cms.models import HomePage
+
+
+class HomePageTests(WagtailPageTestCase):
+    def test_a_fresh_install_serves_our_home_page_at_the_root(self):
+        site = Site.objects.get(is_default_site=True)
+        assert isinstance(site.root_page.specific, HomePage)
+        self.assertPageIsRenderable(site.root_page.specific)
+
+    def test_only_one_home_page_under_the_root(self):
+        self.assertCanCreateAt(Page, HomePage)
+        assert not HomePage.can_create_at(Page.get_first_root_node())  # max_count 1
+
+
+@pytest.mark.django_db
+def test_home_page_renders_for_visitors(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "守望" in response.content.decode()

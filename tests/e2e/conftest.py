@@ -1,0 +1,155 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live
+server. One browser for the whole session, a fresh context (cookies, viewport) per
+test; a full-page screenshot lands in ``test-results/`` when a test fails."""
+
+import os
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test's thread, so Django's
+# async-safety check would see a running loop and refuse every ORM call made by the
+# test itself (factories, assertions on rows). The calls are in fact synchronous;
+# this only switches the check off for the browser tests' process.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RESULTS_DIR = REPO_ROOT / "test-results"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# An Android phone's WeChat browser, where most trainees open the site.
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 "
+    "Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MicroMessenger/8.0.47.2560"
+    "(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item (``rep_setup``, ``rep_call``...) so the
+    page fixtures can tell, while tearing down, whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+            )
+        except Error as exc:
+            pytest.fail(
+                f"Could not start Chromium at {CHROMIUM_PATH}: {exc}\n"
+                "The browser tests need Debian's Chromium: run "
+                "'sudo apt-get install chromium fonts-wqy-microhei' (or 'make "
+                "system-deps'), or set CHROMIUM_PATH to a Chromium binary. "
+                "Do not run 'playwright install'.",
+                pytrace=False,
+            )
+        yield browser
+        browser.close()
+
+
+def _failed(item):
+    return any(
+        getattr(item, f"rep_{when}", None) is not None
+        and getattr(item, f"rep_{when}").failed
+        for when in ("setup", "call")
+    )
+
+
+def _screenshot_name(item, kind):
+    name = re.sub(r"[^\w.-]+", "_", item.name).strip("_")
+    return RESULTS_DIR / f"{name}-{kind}.png"
+
+
+def _page_in(context, request, kind):
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    if _failed(request.node):
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=_screenshot_name(request.node, kind), full_page=True)
+        except Exception as exc:  # a screenshot must never hide the real failure
+            warnings.warn(f"No failure screenshot: {exc}", stacklevel=1)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """A page in a phone-sized context: 390x844 at 3x, touch, Chinese."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        user_agent=PHONE_USER_AGENT,
+    )
+    yield from _page_in(context, request, "phone")
+
+
+@pytest.fixture
+def desktop(browser, live_server, request):
+    """A page in a desktop-sized context: 1366x900, Chinese."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1366, "height": 900},
+        locale="zh-CN",
+    )
+    yield from _page_in(context, request, "desktop")
+
+
+@pytest.fixture(autouse=True)
+def _site_tree(transactional_db):
+    """Make sure the Wagtail tree serves "/" before each browser test.
+
+    The live server runs in another thread, so browser tests use a transactional
+    database, and each one ends with a flush that empties every table. The role
+    groups come back by themselves (a post_migrate receiver runs on flush), but
+    the rows the data migrations made do not: Wagtail's root page and locale, our
+    HomePage and its Site. Cached site root paths would point at the old rows."""
+    from django.core.cache import cache
+    from wagtail.models import Locale, Page, Site
+
+    from cms.models import HomePage
+    from lms.people.services.roles import roles_ensure
+
+    cache.clear()
+    roles_ensure()
+    Locale.objects.get_or_create(language_code="zh-hans")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="守望", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": "守望",
+        },
+    )
