@@ -39,6 +39,9 @@ class ImportPeopleView(WagtailAdminTemplateMixin, FormView):
     template_name = "people/admin/import.html"
     form_class = ImportForm
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("people.import_people"):
             raise PermissionDenied

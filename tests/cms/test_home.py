@@ -21,3 +21,13 @@ def test_home_page_renders_for_visitors(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "守望" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_page_factory_builds_a_renderable_page():
+    from tests.factories import HomePageFactory
+
+    root = Page.get_first_root_node()
+    HomePage.objects.all().delete()
+    page = HomePageFactory(parent=root, slug="home2")
+    assert page.get_parent().pk == root.pk

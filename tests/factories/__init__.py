@@ -1,5 +1,6 @@
 """Factories for every model, so tests say only what matters to them."""
 
+from tests.factories.cms import HomePageFactory  # noqa: F401
 from tests.factories.people import (  # noqa: F401
     ExternalCredentialFactory,
     OrganisationFactory,

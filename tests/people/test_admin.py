@@ -212,3 +212,40 @@ def test_export_shows_full_numbers_with_the_permission(client_for, world):
     )
     text = response.content.decode("utf-8-sig")
     assert world.outsider.id_number in text
+
+
+@pytest.mark.django_db
+def test_org_admin_manages_teams_and_credentials_only_in_their_organisation(
+    client_for, world
+):
+    from lms.people.models import ExternalCredential, Team
+
+    client = client_for(world.org_admin.user)
+    client.post(
+        reverse("teams:add"), {"organisation": world.other_company.pk, "name": "X"}
+    )
+    assert not Team.objects.filter(name="X").exists()
+    response = client.post(
+        reverse("teams:add"), {"organisation": world.company.pk, "name": "巡逻队"}
+    )
+    assert response.status_code == 302
+    credential = {
+        "kind": "security_guard_certificate",
+        "number": "粤00000001",
+        "issuing_authority": "深圳市公安局",
+        "issued_on": "2024-01-02",
+    }
+    client.post(reverse("credentials:add"), {**credential, "person": world.outsider.pk})
+    assert not ExternalCredential.objects.exists()
+    response = client.post(
+        reverse("credentials:add"), {**credential, "person": world.trainee.pk}
+    )
+    assert response.status_code == 302
+    assert ExternalCredential.objects.get().person == world.trainee
+
+
+@pytest.mark.django_db
+def test_only_site_admins_change_organisations(client_for, world):
+    url = reverse("organisations:edit", args=[world.company.pk])
+    assert client_for(world.org_admin.user).get(url).status_code in (302, 403, 404)
+    assert client_for(world.site_admin.user).get(url).status_code == 200
