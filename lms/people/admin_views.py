@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -73,13 +72,25 @@ class ImportPeopleView(WagtailAdminTemplateMixin, FormView):
         return self.render_to_response(self.get_context_data(**context))
 
 
-class ExportPeopleView(View):
-    def get(self, request):
-        if not request.user.has_perm("people.view_person"):
+class SpreadsheetDownloadView(View):
+    """A GET that returns a spreadsheet; ``?format=csv`` or XLSX by default."""
+
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
             raise PermissionDenied
-        file_format = request.GET.get("format", "xlsx")
-        if file_format not in CONTENT_TYPES:
-            file_format = "xlsx"
+        self.file_format = request.GET.get("format", "xlsx")
+        if self.file_format not in CONTENT_TYPES:
+            self.file_format = "xlsx"
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ExportPeopleView(SpreadsheetDownloadView):
+    permission = "people.view_person"
+
+    def get(self, request):
+        file_format = self.file_format
         people = selectors.people_visible_to(request.user)
         if organisation := request.GET.get("organisation"):
             people = people.filter(organisation_id=organisation)
@@ -92,12 +103,9 @@ class ExportPeopleView(View):
         return _spreadsheet_response(data, file_format, stem)
 
 
-class ImportTemplateView(View):
+class ImportTemplateView(SpreadsheetDownloadView):
+    permission = "people.import_people"
+
     def get(self, request):
-        if not request.user.has_perm("people.import_people"):
-            raise PermissionDenied
-        file_format = request.GET.get("format", "xlsx")
-        if file_format not in CONTENT_TYPES:
-            file_format = "xlsx"
-        data = template_dataset().export(file_format)
-        return _spreadsheet_response(data, file_format, _("people-import-template"))
+        data = template_dataset().export(self.file_format)
+        return _spreadsheet_response(data, self.file_format, "people-import-template")

@@ -66,25 +66,24 @@ def role_group(role):
 
 def role_assign(*, user, role, actor=None):
     """Give a user a role and record who did it."""
-    with transaction.atomic():
-        user.groups.add(role_group(role))
-        log(
-            user,
-            AuditAction.ROLE_CHANGE,
-            user=actor,
-            data={"added": [Role(role).name], "removed": []},
-        )
+    _role_change(user=user, role=role, actor=actor, add=True)
 
 
 def role_remove(*, user, role, actor=None):
+    """Take a role away and record who did it."""
+    _role_change(user=user, role=role, actor=actor, add=False)
+
+
+def _role_change(*, user, role, actor, add):
+    name = Role(role).name
     with transaction.atomic():
-        user.groups.remove(role_group(role))
-        log(
-            user,
-            AuditAction.ROLE_CHANGE,
-            user=actor,
-            data={"added": [], "removed": [Role(role).name]},
+        (user.groups.add if add else user.groups.remove)(role_group(role))
+        data = (
+            {"added": [name], "removed": []}
+            if add
+            else {"added": [], "removed": [name]}
         )
+        log(user, AuditAction.ROLE_CHANGE, user=actor, data=data)
 
 
 def role_names_of(user):
