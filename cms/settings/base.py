@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from cms.settings.env import env, env_bool, env_list
 
@@ -214,6 +213,3 @@ def require(name, value):
         raise ImproperlyConfigured(f"The environment variable {name} must be set.")
     return value
 
-
-# Keep the label translatable for the language switch.
-LANGUAGE_SWITCH_LABEL = _("Language")

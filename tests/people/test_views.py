@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -145,3 +147,15 @@ def test_home_query_count_is_small(client_for, world, django_assert_max_num_quer
     client.get("/")
     with django_assert_max_num_queries(12):
         client.get("/")
+
+
+@pytest.mark.django_db
+def test_trainee_home_is_light_on_a_slow_network(client_for, world):
+    """DESIGN.md: trainee pages under 300 KB before media on a first visit."""
+    from django.contrib.staticfiles import finders
+
+    client = client_for(world.trainee.user)
+    html = client.get("/").content
+    stylesheet = Path(finders.find("css/shouwang.css")).read_bytes()
+    assert len(html) + len(stylesheet) < 300 * 1024
+    assert b"<script" not in html  # nothing to download or run before first paint
