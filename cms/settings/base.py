@@ -212,4 +212,3 @@ def require(name, value):
     if not value:
         raise ImproperlyConfigured(f"The environment variable {name} must be set.")
     return value
-

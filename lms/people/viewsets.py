@@ -4,14 +4,17 @@ Every view reads through the scoping selectors: an organisation admin who types
 another organisation's person id into the address bar gets a 404, not the person.
 """
 
+import django_filters
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from lms.people import selectors
 from lms.people.admin_forms import CredentialAdminForm, PersonAdminForm, TeamAdminForm
 from lms.people.models import ExternalCredential, Organisation, Person, Team
 
@@ -50,14 +53,44 @@ class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
     pass
 
 
+class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
+    pass
+
+
 class ScopedViewSet(ModelViewSet):
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     inspect_view_class = ScopedInspectView
     history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
     add_to_admin_menu = False
+
+
+def _visible_organisations(request):
+    # django-filter calls this with the request, so the filter lists only the
+    # organisations the user may see (their names are scoped data too).
+    if request is None:
+        return Organisation.objects.none()
+    return selectors.organisations_visible_to(request.user)
+
+
+def _visible_teams(request):
+    if request is None:
+        return Team.objects.none()
+    return selectors.teams_visible_to(request.user)
+
+
+class PersonFilterSet(WagtailFilterSet):
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Employer"), queryset=_visible_organisations
+    )
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=_visible_teams)
+
+    class Meta:
+        model = Person
+        fields = ["kind", "status", "organisation", "team"]
 
 
 class PersonViewSet(ScopedViewSet):
@@ -73,7 +106,7 @@ class PersonViewSet(ScopedViewSet):
         "status",
         Column("id_number_masked", label=_("ID number")),
     ]
-    list_filter = ["kind", "status", "organisation"]
+    filterset_class = PersonFilterSet
     search_fields = ["name", "phone"]
     inspect_view_fields = [
         "name",

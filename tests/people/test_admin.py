@@ -28,7 +28,7 @@ def test_org_admin_lists_only_their_people(client_for, world):
 @pytest.mark.django_db
 def test_org_admin_cannot_open_another_organisations_person(client_for, world):
     client = client_for(world.org_admin.user)
-    for name in ("edit", "inspect", "history"):
+    for name in ("edit", "inspect", "history", "usage"):
         url = reverse(f"people:{name}", args=[world.outsider.pk])
         assert client.get(url).status_code == 404, name
     assert (
@@ -249,3 +249,19 @@ def test_only_site_admins_change_organisations(client_for, world):
     url = reverse("organisations:edit", args=[world.company.pk])
     assert client_for(world.org_admin.user).get(url).status_code in (302, 403, 404)
     assert client_for(world.site_admin.user).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_index_filters_list_only_visible_organisations(client_for, world):
+    page = index(client_for(world.org_admin.user))
+    assert world.company.name in page
+    assert world.other_company.name not in page
+    assert world.station.name not in page
+
+
+@pytest.mark.django_db
+def test_export_cannot_reach_another_organisation_by_parameter(client_for, world):
+    response = client_for(world.org_admin.user).get(
+        reverse("people_export"), {"organisation": world.other_company.pk}
+    )
+    assert len(read_xlsx(response.content)) == 1  # the header only
