@@ -7,9 +7,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.people import reports
 from lms.people import urls as people_urls
 
 urlpatterns = [
+    # Ahead of Wagtail's own routes for the same paths (see lms/people/reports.py).
+    path("admin/reports/site-history/", reports.site_history),
+    path("admin/reports/site-history/results/", reports.site_history_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -92,7 +92,7 @@ class ExportPeopleView(SpreadsheetDownloadView):
     def get(self, request):
         file_format = self.file_format
         people = selectors.people_visible_to(request.user)
-        if organisation := request.GET.get("organisation"):
+        if (organisation := request.GET.get("organisation", "")).isdigit():
             people = people.filter(organisation_id=organisation)
         data, _unmasked = people_export(
             queryset=people.order_by("organisation__code", "name", "pk"),

@@ -8,6 +8,7 @@ female) and an ISO 7064 MOD 11-2 check character (0-9 or X).
 import datetime
 import random
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -58,7 +59,7 @@ PROVINCE_CODES = frozenset(
         83,
     }
 )
-SHAPE = re.compile(r"^\d{17}[\dX]$")
+SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
@@ -74,8 +75,10 @@ class IdNumber:
 
 
 def normalise(raw):
-    """Strip spaces and make a trailing x upper-case; people type both."""
-    return re.sub(r"\s+", "", str(raw or "")).upper()
+    """Strip spaces, turn full-width digits (typed with a Chinese IME) into ASCII
+    and make a trailing x upper-case; people type all of these."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    return re.sub(r"\s+", "", text).upper()
 
 
 def check_character(first17):

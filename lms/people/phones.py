@@ -1,11 +1,12 @@
 """Mainland China mobile numbers: 11 digits starting 13-19."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise(raw):
@@ -13,7 +14,8 @@ def normalise(raw):
     spreadsheet stored as an integer or a float."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    value = re.sub(r"[\s\-()]", "", str(raw or ""))
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    value = re.sub(r"[\s\-()]", "", text)
     if value.startswith("+86"):
         value = value[3:]
     elif value.startswith("0086"):

@@ -83,6 +83,9 @@ class RequiredTextWidget(widgets.CharWidget):
             raise ValueError(_("This column must not be empty."))
         if len(text) > 60:
             raise ValueError(_("Too long: at most 60 characters."))
+        if text[0] in "=+-@":
+            # A cell starting like a formula would run in Excel when exported.
+            raise ValueError(_("Must not start with = + - or @."))
         return text
 
 
@@ -310,6 +313,16 @@ class PersonResource(resources.ModelResource):
             )
         if errors:
             raise ValidationError(errors)
+
+    # Columns where an empty cell means "keep what is on file" for a known person
+    # (a blank status must not make someone who has left deployable again).
+    KEEP_WHEN_BLANK = frozenset({"phone", "kind", "status", "team"})
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        blank = not str(row.get(field.column_name) or "").strip()
+        if instance.pk and blank and field.attribute in self.KEEP_WHEN_BLANK:
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:

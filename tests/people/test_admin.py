@@ -265,3 +265,18 @@ def test_export_cannot_reach_another_organisation_by_parameter(client_for, world
         reverse("people_export"), {"organisation": world.other_company.pk}
     )
     assert len(read_xlsx(response.content)) == 1  # the header only
+
+
+@pytest.mark.django_db
+def test_site_history_is_for_site_admins_only(client_for, world):
+    url = reverse("wagtailadmin_reports:site_history")
+    assert client_for(world.org_admin.user).get(url).status_code == 403
+    assert client_for(world.site_admin.user).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_export_ignores_a_malformed_organisation_parameter(client_for, world):
+    response = client_for(world.org_admin.user).get(
+        reverse("people_export"), {"organisation": "abc"}
+    )
+    assert response.status_code == 200

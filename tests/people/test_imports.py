@@ -255,3 +255,47 @@ def test_the_command_imports_and_refuses(company, tmp_path, capsys):
     assert "Row 2, ID number" in capsys.readouterr().err
     with pytest.raises(CommandError):
         call_command("import_people", str(good), "--org", "NOPE")
+
+
+def test_blank_cells_keep_what_is_on_file_for_known_people(company):
+    team = company.teams.get()
+    person = PersonFactory(
+        organisation=company,
+        team=team,
+        status=PersonStatus.LEFT,
+        kind="volunteer",
+        phone="13800138009",
+    )
+    report = run(company, csv_bytes(f"{person.name},,{person.id_number},,,"))
+    assert report.ok, report.errors
+    person.refresh_from_db()
+    assert (person.status, person.kind, person.phone, person.team) == (
+        PersonStatus.LEFT,
+        "volunteer",
+        "13800138009",
+        team,
+    )
+
+
+def test_full_width_digits_are_the_same_number(company):
+    an_id = valid_id()
+    run(company, csv_bytes(f"张三,13800138000,{an_id},保安员,,"))
+    full_width = an_id.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    report = run(
+        company, csv_bytes(f"张三,１３８００１３８０００,{full_width},保安员,,")
+    )
+    assert report.ok and report.unchanged == 1
+    assert Person.objects.count() == 1
+
+
+def test_repeated_columns_are_refused():
+    with pytest.raises(ImportFileError):
+        dataset_from_upload(
+            "p.csv",
+            "姓名,身份证号,手机号,联系电话\n张三,11010519491231002X,1,2".encode(),
+        )
+
+
+def test_names_that_look_like_formulas_are_refused(company):
+    report = run(company, csv_bytes(f'=HYPERLINK("x"),13800138000,{valid_id()},,,'))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "姓名")]

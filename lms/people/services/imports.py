@@ -95,6 +95,14 @@ def normalise_dataset(dataset):
     if not dataset.headers:
         raise ImportFileError(_("The file is empty."))
     dataset.headers = [canonical_header(header) for header in dataset.headers]
+    repeated = sorted(
+        {h for h in dataset.headers if h and dataset.headers.count(h) > 1}
+    )
+    if repeated:
+        raise ImportFileError(
+            _("These columns appear twice: %(columns)s. Keep one of each.")
+            % {"columns": "、".join(repeated)}
+        )
     missing = [
         f"{COLUMN_LABELS[name]}（{COLUMNS[name]}）"
         for name in REQUIRED_COLUMNS
