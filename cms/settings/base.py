@@ -174,6 +174,10 @@ WAGTAIL_I18N_ENABLED = False
 PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", "")
 PII_HASH_KEY = env("PII_HASH_KEY", "")
 
+# Sign-in throttling (lms/people/services/login_guard.py).
+LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "10"))
+LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+
 # Import limits: a spreadsheet larger than this is refused before it is parsed.
 PEOPLE_IMPORT_MAX_BYTES = int(env("PEOPLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 PEOPLE_IMPORT_MAX_ROWS = int(env("PEOPLE_IMPORT_MAX_ROWS", "20000"))

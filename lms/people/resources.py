@@ -69,6 +69,13 @@ HEADER_ALIASES = {
 }
 
 
+def spreadsheet_row(dataset, number):
+    """The spreadsheet's row number (header = row 1) for import-export's 1-based data
+    row ``number``; blank rows dropped before the import still count."""
+    source_rows = getattr(dataset, "source_rows", None)
+    return source_rows[number - 1] if source_rows else number + 1
+
+
 def canonical_header(header):
     """Map a header as people write it to our column name, or keep it as it is."""
     key = "".join(str(header or "").split()).replace("_", "").lower()
@@ -262,6 +269,7 @@ class PersonResource(resources.ModelResource):
         """Hash every valid ID number once, to find duplicates within the file and
         to find the people the file updates."""
         column = COLUMNS["id_number"]
+        self._dataset = dataset
         self._row_hashes = {}
         for number, row in enumerate(dataset.dict, start=1):
             try:
@@ -302,7 +310,11 @@ class PersonResource(resources.ModelResource):
             errors.setdefault("id_number", []).append(
                 ValidationError(
                     _("The same ID number is already on row %(row)s of this file.")
-                    % {"row": self._duplicate_of[number] + 1}
+                    % {
+                        "row": spreadsheet_row(
+                            self._dataset, self._duplicate_of[number]
+                        )
+                    }
                 )
             )
         elif instance.pk and instance.organisation_id != self.organisation.pk:

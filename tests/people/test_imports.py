@@ -299,3 +299,18 @@ def test_repeated_columns_are_refused():
 def test_names_that_look_like_formulas_are_refused(company):
     report = run(company, csv_bytes(f'=HYPERLINK("x"),13800138000,{valid_id()},,,'))
     assert [(e.row, e.column) for e in report.errors] == [(2, "姓名")]
+
+
+def test_row_numbers_count_the_blank_rows_people_left_in(company):
+    an_id = valid_id()
+    report = run(
+        company,
+        csv_bytes(
+            f"张三,13800138000,{an_id},保安员,,",
+            ",,,,,",
+            f"李四,13800138001,{an_id},保安员,,",
+        ),
+    )
+    (error,) = report.errors
+    assert error.row == 4
+    assert "第 2 行" in error.message

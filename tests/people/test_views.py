@@ -159,3 +159,21 @@ def test_trainee_home_is_light_on_a_slow_network(client_for, world):
     stylesheet = Path(finders.find("css/shouwang.css")).read_bytes()
     assert len(html) + len(stylesheet) < 300 * 1024
     assert b"<script" not in html  # nothing to download or run before first paint
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_are_throttled(client, world, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        assert (
+            client.post("/login/", {"username": "t1", "password": "x"}).status_code
+            == 200
+        )
+    blocked = client.post("/login/", {"username": "t1", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not affected.
+    assert (
+        client.post("/login/", {"username": "t2", "password": PASSWORD}).status_code
+        == 302
+    )

@@ -21,6 +21,7 @@ from lms.people.resources import (
     REQUIRED_COLUMNS,
     PersonResource,
     canonical_header,
+    spreadsheet_row,
 )
 from lms.people.selectors import organisations_managed_by
 
@@ -113,8 +114,14 @@ def normalise_dataset(dataset):
             _("Missing columns: %(columns)s. Download the template to see the columns.")
             % {"columns": "、".join(missing)}
         )
-    # Drop rows that are entirely blank: spreadsheets often carry them at the end.
-    rows = [row for row in dataset if any(str(v or "").strip() for v in row)]
+    # Drop rows that are entirely blank (spreadsheets often carry them), but remember
+    # each kept row's number in the spreadsheet (header = row 1) for the report.
+    kept = [
+        (number, row)
+        for number, row in enumerate(dataset, start=2)
+        if any(str(v or "").strip() for v in row)
+    ]
+    rows = [row for _number, row in kept]
     if not rows:
         raise ImportFileError(_("The file has a header but no people."))
     if len(rows) > settings.PEOPLE_IMPORT_MAX_ROWS:
@@ -122,7 +129,9 @@ def normalise_dataset(dataset):
             _("The file has more than %(max)s rows; split it into smaller files.")
             % {"max": settings.PEOPLE_IMPORT_MAX_ROWS}
         )
-    return tablib.Dataset(*rows, headers=dataset.headers)
+    cleaned = tablib.Dataset(*rows, headers=dataset.headers)
+    cleaned.source_rows = [number for number, _row in kept]
+    return cleaned
 
 
 def _column_label(attribute):
@@ -130,14 +139,14 @@ def _column_label(attribute):
     return str(COLUMN_LABELS.get(name, attribute))
 
 
-def _report_from(result, *, dry_run, total_rows):
-    report = ImportReport(dry_run=dry_run, total_rows=total_rows)
+def _report_from(result, *, dataset, dry_run):
+    report = ImportReport(dry_run=dry_run, total_rows=len(dataset))
     for invalid in result.invalid_rows:
         for attribute, messages in invalid.error_dict.items():
             for message in messages:
                 report.errors.append(
                     RowError(
-                        row=invalid.number + 1,
+                        row=spreadsheet_row(dataset, invalid.number),
                         column=_column_label(attribute),
                         message=str(message),
                     )
@@ -146,7 +155,7 @@ def _report_from(result, *, dry_run, total_rows):
         for error in row_errors:
             report.errors.append(
                 RowError(
-                    row=number + 1,
+                    row=spreadsheet_row(dataset, number),
                     column="",
                     message=_("Could not be saved: %(error)s") % {"error": error.error},
                 )
@@ -182,7 +191,7 @@ def people_import(*, organisation, dataset, actor=None, dry_run=False, source=""
             rollback_on_validation_errors=True,
             raise_errors=False,
         )
-        report = _report_from(result, dry_run=dry_run, total_rows=len(dataset))
+        report = _report_from(result, dataset=dataset, dry_run=dry_run)
         if report.ok and not dry_run:
             log(
                 organisation,
