@@ -61,7 +61,11 @@ messages: install
 	$(PY) manage.py compilemessages -i ".venv"
 
 bench: install
-	@echo "No benchmarks yet: they arrive with the drills and certs issues."
+	@# Shouwang beside a trivial view, then the wagtail-lms peer, then both side by side.
+	@# BENCH_REQUESTS (2000), BENCH_SECONDS (30), BENCH_DATABASE_URL (SQLite in /tmp).
+	$(PY) bench/run.py
+	bench/peer.sh
+	$(PY) bench/run.py --compare
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

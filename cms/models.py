@@ -2,12 +2,16 @@
 my drills, my qualifications and the personal badge; for visitors it is a public
 welcome with the way in."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 
 from cms.qr import qr_svg
+from lms.courses.models import LessonPage
+from lms.courses.selectors import learning_for
 from lms.people import selectors
 from lms.people.services.badges import badge_token
 
@@ -27,6 +31,19 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Lessons are the pages trainees open most, several levels deep: find one by
+        its URL path in a single query instead of one query per level. Anything else
+        takes Wagtail's usual walk down the tree."""
+        if len(path_components) >= 2:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            lesson = LessonPage.objects.filter(url_path=url_path).first()
+            if lesson is not None:
+                if not lesson.live:
+                    raise Http404
+                return RouteResult(lesson)
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
@@ -38,8 +55,8 @@ class HomePage(Page):
             badge_svg=qr_svg(badge_token(person), box_size=6) if person else None,
             can_see_people=user.has_perm("people.view_person"),
             can_use_admin=user.has_perm("wagtailadmin.access_admin"),
-            # The courses, drills and certs issues fill these sections.
-            my_learning=[],
+            learning=learning_for(person),
+            # The drills and certs issues fill these sections.
             my_drills=[],
             my_qualifications=[],
         )

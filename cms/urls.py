@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("h5p/", include("lms.h5p.urls")),
+    path("learn/", include("lms.courses.urls")),
     path("", include(people_urls)),
 ]
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     # Last, so that its post_migrate receiver (roles) runs after the permissions
     # and content types it needs have been created.
     "lms.people",
+    "lms.courses",
+    "lms.h5p",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,18 @@ PII_HASH_KEY = env("PII_HASH_KEY", "")
 # Sign-in throttling (lms/people/services/login_guard.py).
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "10"))
 LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+
+# H5P: package content and the player are served from their own origin (another host
+# name or port), so a package's JavaScript cannot read the site's cookies or DOM.
+H5P_CONTENT_ORIGIN = env("H5P_CONTENT_ORIGIN", "http://localhost:8000")
+H5P_MAX_UPLOAD_BYTES = int(env("H5P_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+H5P_MAX_FILES = int(env("H5P_MAX_FILES", "3000"))
+H5P_MAX_UNCOMPRESSED_BYTES = int(
+    env("H5P_MAX_UNCOMPRESSED_BYTES", str(300 * 1024 * 1024))
+)
+H5P_MAX_COMPRESSION_RATIO = int(env("H5P_MAX_COMPRESSION_RATIO", "100"))
+H5P_STATEMENT_MAX_BYTES = int(env("H5P_STATEMENT_MAX_BYTES", str(64 * 1024)))
+H5P_STATEMENTS_PER_MINUTE = int(env("H5P_STATEMENTS_PER_MINUTE", "60"))
 
 # Import limits: a spreadsheet larger than this is refused before it is parsed.
 PEOPLE_IMPORT_MAX_BYTES = int(env("PEOPLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

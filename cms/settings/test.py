@@ -1,5 +1,7 @@
 """Tests: fast password hashing, local-memory cache, fixed keys."""
 
+import os
+
 from cms.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -19,3 +21,12 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests run on a file, not in memory: in-memory databases shared between
+# threads fail with "table is locked" instead of waiting, which would hide how the
+# concurrency tests (double submits, parallel check-ins) behave on the real thing.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test process, so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"/tmp/shouwang-test-{os.getpid()}.sqlite3"  # noqa: S108
+    }

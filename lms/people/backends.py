@@ -29,3 +29,13 @@ class PhoneOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        # The profile is read on nearly every page; fetch it with the user.
+        user = (
+            get_user_model()
+            ._default_manager.select_related("person")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user and self.user_can_authenticate(user) else None

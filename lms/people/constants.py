@@ -61,6 +61,7 @@ class Role(models.TextChoices):
     TRAINEE = "学员 Trainee", _("Trainee")
     INSTRUCTOR = "教官 Instructor", _("Instructor")
     STATION_STAFF = "派出所民警 Station staff", _("Station staff")
+    TRAINING_MANAGER = "培训经理 Training manager", _("Training manager")
     ORG_ADMIN = "单位管理员 Organisation admin", _("Organisation admin")
     SITE_ADMIN = "系统管理员 Site admin", _("Site admin")
 

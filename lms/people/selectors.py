@@ -37,7 +37,9 @@ def user_person(user):
 
 def sees_everyone(user):
     roles = user_roles(user)
-    return user.is_superuser or bool(roles & {Role.SITE_ADMIN, Role.INSTRUCTOR})
+    return user.is_superuser or bool(
+        roles & {Role.SITE_ADMIN, Role.INSTRUCTOR, Role.TRAINING_MANAGER}
+    )
 
 
 def manages_everyone(user):

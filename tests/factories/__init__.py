@@ -1,6 +1,14 @@
 """Factories for every model, so tests say only what matters to them."""
 
 from tests.factories.cms import HomePageFactory  # noqa: F401
+from tests.factories.courses import (  # noqa: F401
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    SeasonalClassPageFactory,
+)
+from tests.factories.h5p import H5PPackageFactory, H5PResultFactory  # noqa: F401
 from tests.factories.people import (  # noqa: F401
     ExternalCredentialFactory,
     OrganisationFactory,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.courses.demo import seed_courses
 from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 
 
@@ -23,10 +24,12 @@ class Command(BaseCommand):
                 "passwords; use --force only on a throw-away database."
             )
         summary = seed_people()
+        courses = seed_courses()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "
-                f"{summary['people']} people."
+                f"{summary['people']} people, {courses['courses']} courses, "
+                f"{courses['lessons']} lessons."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")

@@ -12,9 +12,26 @@ VIEW_PEOPLE = [
     "people.view_team",
     "people.view_externalcredential",
 ]
+# Writing lessons needs images, documents and H5P packages; page rights themselves are
+# given per page tree by courses.services.permissions (GroupPagePermission).
+AUTHORING = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+    "h5p.add_h5ppackage",
+    "h5p.change_h5ppackage",
+    "h5p.view_h5ppackage",
+    "courses.add_assignment",
+    "courses.change_assignment",
+    "courses.view_assignment",
+]
 ROLE_PERMISSIONS = {
     Role.TRAINEE: [],
-    Role.INSTRUCTOR: ["wagtailadmin.access_admin", *VIEW_PEOPLE],
+    Role.INSTRUCTOR: ["wagtailadmin.access_admin", *VIEW_PEOPLE, *AUTHORING],
+    Role.TRAINING_MANAGER: ["wagtailadmin.access_admin", *VIEW_PEOPLE, *AUTHORING],
     # Station staff read through the site's own pages, never the Wagtail admin.
     Role.STATION_STAFF: VIEW_PEOPLE,
     Role.ORG_ADMIN: [
@@ -27,10 +44,11 @@ ROLE_PERMISSIONS = {
         "people.change_team",
         "people.add_externalcredential",
         "people.change_externalcredential",
+        "courses.add_assignment",
+        "courses.change_assignment",
+        "courses.view_assignment",
     ],
 }
-# Roles that open the Wagtail admin; the others stay on the mobile site.
-ADMIN_ROLES = frozenset({Role.INSTRUCTOR, Role.ORG_ADMIN, Role.SITE_ADMIN})
 
 
 def _permissions(codenames, using):

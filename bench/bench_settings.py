@@ -1,0 +1,61 @@
+"""Production-like settings for `make bench`: DEBUG off, a throw-away database.
+
+SQLite under BENCH_DIR (default /tmp/shouwang-bench) unless BENCH_DATABASE_URL is
+set (e.g. postgres://postgres@127.0.0.1:5432/shouwang_bench). The cache is the
+database cache (shared by the gunicorn workers) unless REDIS_URL is set. Static
+files are served by WhiteNoise straight from the source folders.
+"""
+
+import os
+
+import dj_database_url
+
+from cms.settings.base import *  # noqa: F403
+
+BENCH_DIR = os.environ.get("BENCH_DIR", "/tmp/shouwang-bench")  # noqa: S108
+BENCH_PORT = int(os.environ.get("BENCH_PORT", "8071"))
+
+DEBUG = False
+SECRET_KEY = "shouwang-bench-loopback-only-not-a-secret-0123456789"  # noqa: S105
+PII_ENCRYPTION_KEYS = ["c2hvdXdhbmctYmVuY2gta2V5LTMyLWJ5dGVzLW9rISE="]
+PII_HASH_KEY = "shouwang-bench-hash-key"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.bench_urls"
+
+# The site on 127.0.0.1, the H5P content origin on localhost: two origins.
+WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{BENCH_PORT}"
+H5P_CONTENT_ORIGIN = f"http://localhost:{BENCH_PORT}"
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or (
+    f"sqlite:///{BENCH_DIR}/db.sqlite3"
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+BENCH_DB_TAG = "sqlite" if "sqlite" in DATABASES["default"]["ENGINE"] else "postgres"
+
+MEDIA_ROOT = Path(BENCH_DIR) / "media"  # noqa: F405
+STATIC_ROOT = Path(BENCH_DIR) / "static"  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+# Bench users are created without a password; keep hashing out of the picture.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"shouwang": {"handlers": ["console"], "level": "ERROR"}},
+}

@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# One study hour (学时) is 45 minutes.
+MINUTES_PER_STUDY_HOUR = 45
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    GUARDS = "guards", _("Security guards")
+    VOLUNTEERS = "volunteers", _("Volunteer police")
+    PROPERTY_SECURITY = "property_security", _("Property security")
+
+
+class SeasonalTheme(models.TextChoices):
+    WINTER_FIRE = "winter_fire", _("Fire safety in winter")
+    ANTI_FRAUD = "anti_fraud", _("Anti-fraud in the school season")
+    SUMMER_SECURITY = "summer_security", _("Summer security campaign")
+    DROWNING = "drowning", _("Drowning prevention")
+    FIREWORKS = "fireworks", _("Spring Festival fireworks")
+    OTHER = "other", _("Other theme")
+
+
+class EnrolmentSource(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    SELF = "self", _("Self-enrolled")
+
+
+class EnrolmentStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class CourseAuditAction:
+    ASSIGN = "shouwang.course.assign"
+    COMPLETE = "shouwang.course.complete"

@@ -1,0 +1,228 @@
+"""Course pages. Pages hold presentation only; progress and hours are records
+(records.py) written by services.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from lms.courses.blocks import LessonStreamBlock
+from lms.courses.constants import MINUTES_PER_STUDY_HOUR, Audience, SeasonalTheme
+
+
+class CourseIndexPage(Page):
+    """The catalogue: courses and the seasonal classes that are on now."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["courses.CoursePage", "courses.SeasonalClassPage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.child_of(self).live().select_related("cover")
+        )
+        context["seasonal_classes"] = selectors.seasonal_classes_active(parent=self)
+        context["archived_classes"] = selectors.seasonal_classes_archived(parent=self)
+        return context
+
+
+class LearnableMixin(models.Model):
+    """What courses and seasonal classes share: an audience, a summary, study hours
+    credited on completion, and the lessons that make them up."""
+
+    audience = models.CharField(
+        _("audience"),
+        max_length=24,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    study_hours = models.DecimalField(
+        _("study hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=1,
+        help_text=_(
+            "In study hours (学时) of %(minutes)s minutes, credited on completion."
+        )
+        % {"minutes": MINUTES_PER_STUDY_HOUR},
+    )
+
+    class Meta:
+        abstract = True
+
+    learnable_panels = [
+        FieldPanel("audience"),
+        FieldPanel("summary"),
+        FieldPanel("cover"),
+        FieldPanel("study_hours"),
+    ]
+
+
+class CoursePage(LearnableMixin, Page):
+    counts_toward = models.CharField(
+        _("counts toward qualifications"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Codes of the qualification types it counts toward, comma-separated."
+        ),
+    )
+    open_enrolment = models.BooleanField(
+        _("open enrolment"),
+        default=True,
+        help_text=_("Anyone may enrol; otherwise only people it is assigned to."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(LearnableMixin.learnable_panels, heading=_("Course")),
+        FieldPanel("counts_toward"),
+        FieldPanel("open_enrolment"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage", "courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def __str__(self):
+        return self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.learnable_overview(page=self, user=request.user))
+        return context
+
+
+class ModulePage(Page):
+    summary = models.TextField(_("summary"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = LessonPage.objects.child_of(self).live()
+        return context
+
+
+class LessonPage(Page):
+    summary = models.TextField(_("summary"), blank=True)
+    minutes = models.PositiveSmallIntegerField(_("minutes to study"), default=15)
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Needed to complete the course.")
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("minutes"),
+        FieldPanel("required"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = [
+        "courses.CoursePage",
+        "courses.ModulePage",
+        "courses.SeasonalClassPage",
+    ]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def get_view_restrictions(self):
+        """Wagtail's version takes two queries (ancestors, then restrictions); this
+        one query, with aliases' originals in a subquery, runs on every lesson view."""
+        from wagtail.models import Page, PageViewRestriction
+
+        paths = [
+            self.path[:n] for n in range(Page.steplen, len(self.path) + 1, Page.steplen)
+        ]
+        originals = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
+            "alias_of_id"
+        )
+        return PageViewRestriction.objects.filter(
+            models.Q(page__path__in=paths) | models.Q(page_id__in=originals)
+        ).select_related("page")
+
+    def required_activity_ids(self):
+        """Block ids of the H5P activities that must be passed to complete it."""
+        return [
+            block.id
+            for block in self.body
+            if block.block_type == "h5p" and block.value.get("required")
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_state(lesson=self, user=request.user))
+        return context
+
+
+class SeasonalClassPage(LearnableMixin, Page):
+    """A short seasonal class (小课堂). Its active window is Wagtail's own scheduled
+    publishing: "go live" opens it, "expiry" archives it (run ``publish_scheduled``)."""
+
+    theme = models.CharField(_("theme"), max_length=24, choices=SeasonalTheme.choices)
+    lessons = StreamField(
+        [("lesson", blocks.PageChooserBlock(page_type="courses.LessonPage"))],
+        verbose_name=_("linked lessons"),
+        blank=True,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("theme"),
+        MultiFieldPanel(LearnableMixin.learnable_panels, heading=_("Class")),
+        FieldPanel("lessons"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("seasonal class")
+
+    def __str__(self):
+        return self.title
+
+    def linked_lesson_ids(self):
+        # raw_data avoids loading each chosen page just to learn its id.
+        return [item["value"] for item in self.lessons.raw_data if item.get("value")]
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.learnable_overview(page=self, user=request.user))
+        return context

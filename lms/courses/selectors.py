@@ -1,0 +1,374 @@
+"""Reads for learning: what a person has to study, how far they are, their hours.
+Each function makes a fixed number of queries, whatever the number of courses."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from lms.courses.constants import Audience, EnrolmentStatus
+from lms.courses.models import (
+    Assignment,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    SeasonalClassPage,
+)
+from lms.people.constants import PersonKind
+from lms.people.selectors import user_person
+
+AUDIENCE_OF_KIND = {
+    PersonKind.GUARD: Audience.GUARDS,
+    PersonKind.VOLUNTEER: Audience.VOLUNTEERS,
+    PersonKind.PROPERTY_SECURITY: Audience.PROPERTY_SECURITY,
+}
+
+
+def _window(at):
+    """Inside the scheduled window even before ``publish_scheduled`` has run."""
+    return (Q(go_live_at__isnull=True) | Q(go_live_at__lte=at)) & (
+        Q(expire_at__isnull=True) | Q(expire_at__gt=at)
+    )
+
+
+def seasonal_classes_active(*, parent=None, person=None, at=None):
+    at = at or timezone.now()
+    classes = SeasonalClassPage.objects.live().filter(_window(at))
+    if parent is not None:
+        classes = classes.child_of(parent)
+    if person is not None and person.kind in AUDIENCE_OF_KIND:
+        classes = classes.filter(
+            audience__in=[Audience.EVERYONE, AUDIENCE_OF_KIND[person.kind]]
+        )
+    return classes.order_by("-go_live_at", "title")
+
+
+def seasonal_classes_archived(*, parent=None, at=None):
+    at = at or timezone.now()
+    classes = SeasonalClassPage.objects.filter(Q(expired=True) | Q(expire_at__lte=at))
+    if parent is not None:
+        classes = classes.child_of(parent)
+    return classes.order_by("-expire_at")
+
+
+def lesson_ids_by_learnable(pages):
+    """{learnable page id: [required lesson ids in study order]} in one query."""
+    courses = [p for p in pages if isinstance(p, CoursePage | SeasonalClassPage)]
+    if not courses:
+        return {}
+    linked = {
+        p.pk: p.linked_lesson_ids() for p in courses if isinstance(p, SeasonalClassPage)
+    }
+    descendant_filter = Q()
+    for page in courses:
+        descendant_filter |= Q(path__startswith=page.path, depth__gt=page.depth)
+    linked_ids = {lesson_id for ids in linked.values() for lesson_id in ids}
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(descendant_filter | Q(pk__in=linked_ids))
+        .filter(required=True)
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+    result = {}
+    for page in courses:
+        own = [
+            pk for pk, path in lessons if path.startswith(page.path) and pk != page.pk
+        ]
+        extra = [pk for pk in linked.get(page.pk, []) if pk in {p for p, _ in lessons}]
+        result[page.pk] = own + [pk for pk in extra if pk not in own]
+    return result
+
+
+@dataclass
+class LearningItem:
+    page: object
+    source: str
+    due_date: object = None
+    done: int = 0
+    total: int = 0
+    completed_at: object = None
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def completed(self):
+        return self.completed_at is not None
+
+
+@dataclass
+class Learning:
+    assigned: list = field(default_factory=list)
+    in_progress: list = field(default_factory=list)
+    completed: list = field(default_factory=list)
+    seasonal: list = field(default_factory=list)
+    hours_this_year: Decimal = Decimal(0)
+
+    def __bool__(self):
+        return bool(
+            self.assigned or self.in_progress or self.completed or self.seasonal
+        )
+
+
+def assignments_for(person):
+    scope = Q(organisation_id=person.organisation_id)
+    if person.team_id:
+        scope |= Q(team_id=person.team_id)
+    return Assignment.objects.filter(scope)
+
+
+def learning_for(person, *, at=None):
+    """The trainee's "my learning": assigned, in progress, completed, seasonal."""
+    at = at or timezone.now()
+    learning = Learning()
+    if person is None:
+        return learning
+    due = {}
+    for assignment in assignments_for(person).order_by("due_date"):
+        due.setdefault(assignment.page_id, assignment.due_date)
+    enrolments = {e.page_id: e for e in Enrolment.objects.filter(person=person)}
+    seasonal = list(seasonal_classes_active(person=person, at=at))
+    page_ids = set(due) | set(enrolments)
+    pages = {p.pk: p for p in CoursePage.objects.live().filter(pk__in=page_ids)}
+    pages.update(
+        {p.pk: p for p in SeasonalClassPage.objects.live().filter(pk__in=page_ids)}
+    )
+    pages.update({p.pk: p for p in seasonal})
+    lessons = lesson_ids_by_learnable(pages.values())
+    all_lessons = {pk for ids in lessons.values() for pk in ids}
+    done = set(
+        LessonCompletion.objects.filter(
+            person=person, lesson_id__in=all_lessons
+        ).values_list("lesson_id", flat=True)
+    )
+    for page_id, page in pages.items():
+        enrolment = enrolments.get(page_id)
+        ids = lessons.get(page_id, [])
+        item = LearningItem(
+            page=page,
+            source=enrolment.source if enrolment else "assigned",
+            due_date=due.get(page_id),
+            done=len([pk for pk in ids if pk in done]),
+            total=len(ids),
+            completed_at=enrolment.completed_at if enrolment else None,
+        )
+        if isinstance(page, SeasonalClassPage) and page_id not in due and not enrolment:
+            learning.seasonal.append(item)
+        elif item.completed:
+            learning.completed.append(item)
+        elif enrolment or item.done:
+            learning.in_progress.append(item)
+        else:
+            learning.assigned.append(item)
+    learning.assigned.sort(key=lambda i: (i.due_date is None, i.due_date, i.page.title))
+    learning.in_progress.sort(
+        key=lambda i: (i.due_date is None, i.due_date, i.page.title)
+    )
+    learning.completed.sort(key=lambda i: i.completed_at, reverse=True)
+    learning.hours_this_year = study_hours_by_year(person).get(
+        timezone.localdate().year, 0
+    )
+    return learning
+
+
+def study_hours_by_year(person):
+    """{year: hours credited}: organisations report these to the police."""
+    rows = (
+        Enrolment.objects.filter(person=person, status=EnrolmentStatus.COMPLETED)
+        .annotate(year=ExtractYear("completed_at"))
+        .values("year")
+        .annotate(hours=Sum("hours_credited"))
+    )
+    return {row["year"]: row["hours"] for row in rows}
+
+
+def learnable_overview(*, page, user):
+    """For a course or seasonal class page: its lessons and the viewer's progress."""
+    lesson_ids = lesson_ids_by_learnable([page]).get(page.pk, [])
+    lessons = list(LessonPage.objects.live().filter(pk__in=lesson_ids).order_by("path"))
+    if isinstance(page, SeasonalClassPage):
+        order = {pk: n for n, pk in enumerate(lesson_ids)}
+        lessons.sort(key=lambda lesson: order.get(lesson.pk, 0))
+    person = user_person(user)
+    done, enrolment = set(), None
+    if person is not None:
+        done = set(
+            LessonCompletion.objects.filter(
+                person=person, lesson_id__in=lesson_ids
+            ).values_list("lesson_id", flat=True)
+        )
+        enrolment = Enrolment.objects.filter(person=person, page=page).first()
+    next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
+    return {
+        "lessons": lessons,
+        "done_ids": done,
+        "enrolment": enrolment,
+        "next_lesson": next_lesson,
+        "progress_done": len(done),
+        "progress_total": len(lessons),
+        "can_enrol": person is not None
+        and enrolment is None
+        and can_study(person, page),
+    }
+
+
+def can_study(person, page):
+    """Open courses and seasonal classes are for everyone; others only if assigned."""
+    if isinstance(page, SeasonalClassPage) or getattr(page, "open_enrolment", False):
+        return True
+    if Enrolment.objects.filter(person=person, page=page).exists():
+        return True
+    return assignments_for(person).filter(page=page).exists()
+
+
+def learnables_of_lesson(lesson):
+    """The course above a lesson and the seasonal classes that hold or link it.
+    Seasonal classes are few, so they are checked in Python (one query) rather
+    than by searching StreamField JSON, whose text form differs between databases."""
+    found = list(CoursePage.objects.live().ancestor_of(lesson))
+    found += [
+        page
+        for page in SeasonalClassPage.objects.live()
+        if lesson.pk in page.linked_lesson_ids() or page.is_ancestor_of(lesson)
+    ]
+    return found
+
+
+# Courses and seasonal classes sit at depth 4 (root, home, catalogue, course); the
+# page types' parent rules guarantee it, so a lesson's course is a prefix of its path.
+LEARNABLE_DEPTH = 4
+
+
+def lesson_state(*, lesson, user):
+    """For a lesson page: is it done, what is still needed, the course and the next
+    lesson. One query for all three (the course, the next lesson and the completion
+    flag come back together), because this runs on every lesson a trainee opens."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, Value
+    from wagtail.models import Page
+
+    person = user_person(user)
+    course_path = lesson.path[: Page.steplen * LEARNABLE_DEPTH]
+    done = (
+        Exists(LessonCompletion.objects.filter(person=person, lesson_id=lesson.pk))
+        if person is not None
+        else Value(False)
+    )
+    rows = (
+        list(
+            Page.objects.live()
+            .filter(
+                Q(path=course_path)
+                | Q(
+                    path__startswith=course_path,
+                    path__gt=lesson.path,
+                    content_type=ContentType.objects.get_for_model(LessonPage),
+                )
+            )
+            .annotate(done=done)
+            .order_by("path")[:2]
+        )
+        if lesson.depth > LEARNABLE_DEPTH
+        else []
+    )
+    course = rows[0] if rows and rows[0].path == course_path else None
+    following = [row for row in rows if row.path > lesson.path]
+    if rows:
+        completed = rows[0].done
+    else:
+        completed = (
+            bool(person)
+            and LessonCompletion.objects.filter(person=person, lesson=lesson).exists()
+        )
+    missing = []
+    if person is not None and not completed:
+        missing = activities_not_passed(lesson=lesson, user=user)
+    return {
+        "person": person,
+        "lesson_completed": completed,
+        "missing_activities": missing,
+        "next_lesson": following[0] if following else None,
+        "course": course,
+    }
+
+
+def next_lesson_after(lesson):
+    """The next live lesson in study (tree) order within the same course or seasonal
+    class, crossing module boundaries."""
+    top = lesson.get_ancestors().type(CoursePage, SeasonalClassPage).last()
+    scope = LessonPage.objects.live().filter(path__gt=lesson.path)
+    scope = scope.descendant_of(top) if top is not None else scope.sibling_of(lesson)
+    return scope.order_by("path").first()
+
+
+def activities_not_passed(*, lesson, user):
+    required = lesson.required_activity_ids()
+    if not required:
+        return []
+    from lms.h5p.models import H5PResult
+
+    passed = set(
+        H5PResult.objects.filter(
+            user=user, lesson_id=lesson.pk, block_id__in=required, passed=True
+        ).values_list("block_id", flat=True)
+    )
+    return [block_id for block_id in required if block_id not in passed]
+
+
+def progress_report(*, page, people):
+    """Per person of ``people``: lessons done and completion, for the instructor's
+    report. Three queries in all."""
+    lesson_ids = lesson_ids_by_learnable([page]).get(page.pk, [])
+    people = list(people.select_related("organisation", "team"))
+    ids = [p.pk for p in people]
+    done = defaultdict(int)
+    for person_id in LessonCompletion.objects.filter(
+        person_id__in=ids, lesson_id__in=lesson_ids
+    ).values_list("person_id", flat=True):
+        done[person_id] += 1
+    enrolments = {
+        e.person_id: e for e in Enrolment.objects.filter(person_id__in=ids, page=page)
+    }
+    rows = []
+    for person in people:
+        enrolment = enrolments.get(person.pk)
+        rows.append(
+            {
+                "person": person,
+                "done": done[person.pk],
+                "total": len(lesson_ids),
+                "enrolment": enrolment,
+                "completed_at": enrolment.completed_at if enrolment else None,
+            }
+        )
+    return rows
+
+
+def assignments_visible_to(user):
+    from lms.people.selectors import organisations_visible_to, sees_everyone
+
+    assignments = Assignment.objects.select_related("page", "organisation", "team")
+    if sees_everyone(user):
+        return assignments
+    visible = organisations_visible_to(user).values("pk")
+    return assignments.filter(
+        Q(organisation__in=visible) | Q(team__organisation__in=visible)
+    )
+
+
+def assignments_managed_by(user):
+    from lms.people.selectors import organisations_managed_by, sees_everyone
+
+    assignments = Assignment.objects.select_related("page", "organisation", "team")
+    if sees_everyone(user):
+        return assignments
+    managed = organisations_managed_by(user).values("pk")
+    return assignments.filter(
+        Q(organisation__in=managed) | Q(team__organisation__in=managed)
+    )

@@ -1,0 +1,51 @@
+"""Thin views: the trainee's two writes, completing a lesson and enrolling."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from lms.courses import selectors, services
+from lms.courses.models import CoursePage, LessonPage, SeasonalClassPage
+from lms.people.selectors import user_person
+
+
+def _person_or_403(request):
+    person = user_person(request.user)
+    if person is None:
+        raise PermissionDenied(_("Your account has no trainee profile."))
+    return person
+
+
+@login_required
+@require_POST
+def lesson_complete(request, lesson_id):
+    person = _person_or_403(request)
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        services.lesson_complete(person=person, lesson=lesson)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson completed."))
+    next_lesson = selectors.next_lesson_after(lesson)
+    return redirect(next_lesson.url if next_lesson else lesson.get_parent().url)
+
+
+@login_required
+@require_POST
+def enrol(request, page_id):
+    person = _person_or_403(request)
+    page = get_object_or_404(
+        Page.objects.live().type(CoursePage, SeasonalClassPage).specific(), pk=page_id
+    )
+    try:
+        services.course_enrol(person=person, page=page)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You are enrolled."))
+    return redirect(page.url)

@@ -1,0 +1,99 @@
+"""The real player in Chromium: a lesson on 127.0.0.1 frames the player on
+localhost (another origin), the trainee answers, and the server's verdict shows.
+
+Marked e2e (Debian's Chromium, like tests/e2e/); it checks what unit tests cannot:
+that the vendored h5p-standalone runs under the player's Content-Security-Policy
+and that statements travel frame → lesson page → server.
+"""
+
+import json
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from lms.courses.services import course_enrol
+from lms.h5p.models import H5PResult
+from lms.people.constants import Role
+from tests.factories import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    person_with_role,
+)
+from tests.factories.courses import home
+from tests.h5p.conftest import upload_fixture
+
+pytestmark = pytest.mark.e2e
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see tests/e2e/conftest
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM_PATH):
+        pytest.skip("Chromium is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_trainee_answers_in_the_player_and_the_server_scores(
+    chromium, live_server, settings, transactional_db
+):
+    port = urlsplit(live_server.url).port
+    settings.H5P_CONTENT_ORIGIN = f"http://localhost:{port}"
+    settings.WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{port}"
+    settings.LANGUAGE_CODE = "en"
+    package = upload_fixture("h5p-standalone-h5p-test.h5p")  # "Is this false?"
+    course = CoursePageFactory(
+        parent=CourseIndexPageFactory(parent=home(), slug="courses"), slug="fire"
+    )
+    body = [
+        {
+            "type": "h5p",
+            "value": {"package": package.pk, "title": "T/F", "pass_mark": 100},
+        }
+    ]
+    lesson = LessonPageFactory(parent=course, slug="l1", body=json.dumps(body))
+    person = person_with_role(Role.TRAINEE, username="browser-trainee")
+    course_enrol(person=person, page=course)
+    client = Client()
+    client.force_login(person.user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    context = chromium.new_context()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session,
+                "domain": "127.0.0.1",
+                "path": "/",
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(f"http://127.0.0.1:{port}{lesson.url}")
+    player = page.frame_locator("iframe.h5p-activity__frame").frame_locator(
+        "iframe.h5p-iframe"
+    )
+    player.get_by_text("False", exact=True).click()
+    player.get_by_role("button", name="Check").click()
+    status = page.locator("[data-h5p-status]")
+    status.filter(has_text="Score: 1 / 1, passed").wait_for()
+    result = H5PResult.objects.get()
+    assert result.passed and result.best_raw == 1
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    context.close()
