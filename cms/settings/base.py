@@ -43,8 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    # Last, so that its post_migrate receiver (roles) runs after the permissions
-    # and content types it needs have been created.
     "lms.people",
     "lms.courses",
     "lms.h5p",

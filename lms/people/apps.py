@@ -14,6 +14,10 @@ class PeopleConfig(AppConfig):
 
         register_policies()
 
-        # Roles are groups whose permissions only exist after migrate; the receiver
-        # only calls the service that keeps them in step.
-        post_migrate.connect(receivers.ensure_roles_after_migrate, sender=self)
+        # Roles are groups whose permissions only exist after migrate: listen for the
+        # last installed app, after every app's permissions have been created. The
+        # receiver only calls the service that keeps the groups in step.
+        from django.apps import apps
+
+        last_app = list(apps.get_app_configs())[-1]
+        post_migrate.connect(receivers.ensure_roles_after_migrate, sender=last_app)
