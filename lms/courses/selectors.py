@@ -235,7 +235,7 @@ def learnables_of_lesson(lesson):
     found += [
         page
         for page in SeasonalClassPage.objects.live()
-        if lesson.pk in page.linked_lesson_ids() or page.is_ancestor_of(lesson)
+        if lesson.pk in page.linked_lesson_ids() or lesson.is_descendant_of(page)
     ]
     return found
 

@@ -13,7 +13,9 @@ def test_progress_report_by_organisation_and_export(client_for, world, course):
     client = client_for(world.instructor.user)
     page = client.get(reverse("course_progress"), {"page": course.pk}).content.decode()
     assert world.trainee.name in page and "1 / 3" in page
-    response = client.get(reverse("course_progress"), {"page": course.pk, "format": "xlsx"})
+    response = client.get(
+        reverse("course_progress"), {"page": course.pk, "format": "xlsx"}
+    )
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][0] == "姓名"
     assert any(row[0] == world.trainee.name and row[3] == 1 for row in rows[1:])
@@ -21,14 +23,18 @@ def test_progress_report_by_organisation_and_export(client_for, world, course):
 
 def test_progress_report_is_scoped(client_for, world, course):
     services.lesson_complete(person=world.outsider, lesson=course.lessons_in_order[0])
-    page = client_for(world.org_admin.user).get(
-        reverse("course_progress"), {"page": course.pk}
-    ).content.decode()
+    page = (
+        client_for(world.org_admin.user)
+        .get(reverse("course_progress"), {"page": course.pk})
+        .content.decode()
+    )
     assert world.outsider.name not in page
 
 
 def test_progress_report_closed_to_trainees(client_for, world):
-    assert client_for(world.trainee.user).get(reverse("course_progress")).status_code in (
+    assert client_for(world.trainee.user).get(
+        reverse("course_progress")
+    ).status_code in (
         302,
         403,
     )
@@ -42,7 +48,8 @@ def test_org_admin_assigns_through_the_admin_only_to_their_organisation(
     client.post(url, {"page": course.pk, "organisation": world.other_company.pk})
     assert not Assignment.objects.exists()
     response = client.post(
-        url, {"page": course.pk, "organisation": world.company.pk, "due_date": "2026-12-31"}
+        url,
+        {"page": course.pk, "organisation": world.company.pk, "due_date": "2026-12-31"},
     )
     assert response.status_code == 302
     assignment = Assignment.objects.get()

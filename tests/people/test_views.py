@@ -142,11 +142,38 @@ def test_directory_query_count_does_not_grow_with_people(
 
 
 @pytest.mark.django_db
-def test_home_query_count_is_small(client_for, world, django_assert_max_num_queries):
-    client = client_for(person_with_role(Role.TRAINEE).user)
+def test_home_query_count_is_small_and_constant(
+    client_for, world, django_assert_max_num_queries
+):
+    from lms.courses import services
+    from tests.factories import (
+        CourseIndexPageFactory,
+        CoursePageFactory,
+        LessonPageFactory,
+    )
+    from tests.factories.courses import home
+
+    person = person_with_role(Role.TRAINEE)
+    client = client_for(person.user)
+    catalogue = CourseIndexPageFactory(parent=home(), slug="courses")
+
+    def study(count, start):
+        for n in range(start, start + count):
+            course = CoursePageFactory(parent=catalogue, slug=f"c{n}")
+            services.lesson_complete(
+                person=person, lesson=LessonPageFactory(parent=course)
+            )
+
+    study(2, 0)
     client.get("/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(18) as few:
         client.get("/")
+    baseline = len(few.captured_queries)
+    study(6, 2)
+    client.get("/")
+    with django_assert_max_num_queries(baseline):
+        page = client.get("/").content.decode()
+    assert page.count('class="learning-item"') == 8
 
 
 @pytest.mark.django_db

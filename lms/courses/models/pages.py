@@ -10,7 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms.courses.blocks import LessonStreamBlock
-from lms.courses.constants import MINUTES_PER_STUDY_HOUR, Audience, SeasonalTheme
+from lms.courses.constants import Audience, SeasonalTheme
 
 
 class CourseIndexPage(Page):
@@ -61,10 +61,9 @@ class LearnableMixin(models.Model):
         max_digits=5,
         decimal_places=1,
         default=1,
-        help_text=_(
-            "In study hours (学时) of %(minutes)s minutes, credited on completion."
-        )
-        % {"minutes": MINUTES_PER_STUDY_HOUR},
+        # 45 = MINUTES_PER_STUDY_HOUR, written out so that the migration does not
+        # depend on the language makemigrations happens to run in.
+        help_text=_("In study hours (学时) of 45 minutes, credited on completion."),
     )
 
     class Meta:
