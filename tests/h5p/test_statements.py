@@ -372,7 +372,7 @@ def test_one_result_per_user_package_lesson_block(db):
     assert H5PResult.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_statements_make_one_result(courses_hook):
     """Four threads, four connections, one result row (SQLite serialises the
     writers with IMMEDIATE transactions; PostgreSQL locks the row)."""
