@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Site")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished
+
+        from cms.models import HomePage
+        from cms.site_cache import sites_cache_clear
+
+        # Receivers only clear the cached Site lookup (see cms/site_cache.py).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                sites_cache_clear, sender=Site, dispatch_uid=f"site-{signal}"
+            )
+        for signal in (page_published, page_unpublished):
+            signal.connect(
+                sites_cache_clear, sender=HomePage, dispatch_uid=f"home-{signal}"
+            )

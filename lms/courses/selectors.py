@@ -286,13 +286,21 @@ def lesson_state(*, lesson, user):
             bool(person)
             and LessonCompletion.objects.filter(person=person, lesson=lesson).exists()
         )
+    results = {}
+    if user.is_authenticated:
+        results = h5p_results_by_block(lesson=lesson, user=user)
     missing = []
     if person is not None and not completed:
-        missing = activities_not_passed(lesson=lesson, user=user)
+        missing = [
+            block_id
+            for block_id in lesson.required_activity_ids()
+            if not (results.get(block_id) and results[block_id].passed)
+        ]
     return {
         "person": person,
         "lesson_completed": completed,
         "missing_activities": missing,
+        "h5p_results": results,
         "next_lesson": following[0] if following else None,
         "course": course,
     }
@@ -305,6 +313,19 @@ def next_lesson_after(lesson):
     scope = LessonPage.objects.live().filter(path__gt=lesson.path)
     scope = scope.descendant_of(top) if top is not None else scope.sibling_of(lesson)
     return scope.order_by("path").first()
+
+
+def h5p_results_by_block(*, lesson, user):
+    """{block id: H5PResult} for the user in this lesson; one query, and none at all
+    for a lesson without H5P activities."""
+    if not any(block.block_type == "h5p" for block in lesson.body):
+        return {}
+    from lms.h5p.models import H5PResult
+
+    return {
+        result.block_id: result
+        for result in H5PResult.objects.filter(user=user, lesson_id=lesson.pk)
+    }
 
 
 def activities_not_passed(*, lesson, user):

@@ -27,7 +27,7 @@ from lms.h5p.tokens import (
 )
 
 
-def activity_context(*, value, request, page, block_id):
+def activity_context(*, value, request, page, block_id, results=None):
     """What the template needs; ``state`` says which of its branches to show."""
     package = value.get("package")
     pass_mark = value.get("pass_mark")
@@ -64,12 +64,18 @@ def activity_context(*, value, request, page, block_id):
             "parent": parent_origin_sign(origin_of(request.build_absolute_uri("/"))),
         }
     )
-    result = selectors.h5p_result_for(
-        user=request.user,
-        package_id=package.pk,
-        lesson_id=page.pk,
-        block_id=str(block_id),
-    )
+    if results is not None:
+        # The lesson page loaded every result of this lesson in one query.
+        result = results.get(str(block_id))
+        if result is not None and result.package_id != package.pk:
+            result = None
+    else:
+        result = selectors.h5p_result_for(
+            user=request.user,
+            package_id=package.pk,
+            lesson_id=page.pk,
+            block_id=str(block_id),
+        )
     if result is not None:
         status_line = score_line(
             raw=result.best_raw, max_score=result.max_score, passed=result.passed
@@ -128,5 +134,6 @@ class H5PActivityBlock(blocks.StructBlock):
             request=context.get("request"),
             page=context.get("page"),
             block_id=context.get("block_id"),
+            results=context.get("h5p_results"),
         )
         return context

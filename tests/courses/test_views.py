@@ -88,3 +88,26 @@ def test_lesson_with_50_blocks_makes_few_queries(
 def test_lesson_factory_parent(course):
     lesson = LessonPageFactory(parent=course, slug="x")
     assert lesson.get_parent().pk == course.pk
+
+
+def test_lesson_with_an_h5p_activity_makes_at_most_half_the_peers_queries(
+    client_for, world, course, django_assert_max_num_queries
+):
+    """wagtail-lms 0.11.1 makes 15 queries for its H5P lesson page: we need ≤ 7."""
+    from tests.h5p.conftest import upload_fixture
+
+    package = upload_fixture("h5p-standalone-h5p-test.h5p")
+    lesson = course.lessons_in_order[0]
+    lesson.body = [
+        *BLOCKS,
+        (
+            "h5p",
+            {"package": package, "title": "判断", "pass_mark": 100, "required": True},
+        ),
+    ]
+    lesson.save_revision().publish()
+    client = client_for(world.trainee.user)
+    client.get(lesson.url)
+    with django_assert_max_num_queries(7):
+        response = client.get(lesson.url)
+    assert "<iframe" in response.content.decode()

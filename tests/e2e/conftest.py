@@ -153,3 +153,23 @@ def _site_tree(transactional_db):
             "site_name": "守望",
         },
     )
+
+
+TRAINEE_PHONE = "13912345678"
+
+
+@pytest.fixture
+def trainee():
+    """A trainee who signs in with a phone number."""
+    from lms.people.constants import Role
+    from tests.factories import OrganisationFactory, person_with_role
+
+    person = person_with_role(
+        Role.TRAINEE,
+        organisation=OrganisationFactory(name="深圳平安保安服务公司"),
+        username="trainee1",
+        name="王小明",
+    )
+    person.user.phone = TRAINEE_PHONE
+    person.user.save(update_fields=["phone"])
+    return person

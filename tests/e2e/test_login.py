@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from lms.people.constants import Role
-from tests.factories import OrganisationFactory, person_with_role
+from tests.e2e.conftest import TRAINEE_PHONE
+from tests.factories import person_with_role
 from tests.factories.people import PASSWORD
 
 pytestmark = [
@@ -18,7 +19,6 @@ pytestmark = [
 ]
 
 LOGIN_FORM = 'form[action="/login/"]'
-TRAINEE_PHONE = "13912345678"
 
 
 def sign_in(page, username, password=PASSWORD):
@@ -36,19 +36,6 @@ def path_is(path):
 
 def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-@pytest.fixture
-def trainee():
-    person = person_with_role(
-        Role.TRAINEE,
-        organisation=OrganisationFactory(name="深圳平安保安服务公司"),
-        username="trainee1",
-        name="王小明",
-    )
-    person.user.phone = TRAINEE_PHONE
-    person.user.save(update_fields=["phone"])
-    return person
 
 
 @pytest.fixture

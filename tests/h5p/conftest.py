@@ -10,7 +10,19 @@ from django.core.files.storage import default_storage
 
 from lms.h5p.services import h5p_package_upload
 
-FIXTURES = Path("/work/shared/fixtures/h5p")
+
+def _fixtures_folder():
+    """The real packages in shared/fixtures/h5p, which sits beside the repository
+    (in CI too); H5P_FIXTURES overrides it."""
+    import os
+
+    if folder := os.environ.get("H5P_FIXTURES"):
+        return Path(folder)
+    beside = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "h5p"
+    return beside if beside.is_dir() else Path("/work/shared/fixtures/h5p")
+
+
+FIXTURES = _fixtures_folder()
 CONTENT_HOST = "localhost:8000"  # H5P_CONTENT_ORIGIN's host:port in every settings
 
 

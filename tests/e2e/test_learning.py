@@ -1,0 +1,105 @@
+"""A trainee studies on a phone: the seasonal class on the home page, then a lesson
+with the real H5P True/False package, scored by the server."""
+
+import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+from wagtail.models import Page
+
+from lms.courses.constants import EnrolmentStatus
+from lms.courses.models import Enrolment
+from lms.h5p.models import H5PResult
+from tests.e2e.conftest import TRAINEE_PHONE
+from tests.e2e.test_login import sign_in
+from tests.factories import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    SeasonalClassPageFactory,
+)
+from tests.h5p.conftest import upload_fixture
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+
+@pytest.fixture
+def catalogue():
+    return CourseIndexPageFactory(parent=Page.objects.get(depth=2), slug="courses")
+
+
+def test_seasonal_class_shows_on_the_phone_home_inside_its_window(
+    phone, trainee, catalogue
+):
+    now = timezone.now()
+    SeasonalClassPageFactory(
+        parent=catalogue,
+        slug="winter",
+        title="冬季防火小课堂",
+        go_live_at=now - datetime.timedelta(days=1),
+        expire_at=now + datetime.timedelta(days=30),
+    )
+    SeasonalClassPageFactory(
+        parent=catalogue,
+        slug="fireworks",
+        title="春节烟花爆竹安全",
+        go_live_at=now + datetime.timedelta(days=60),
+        theme="fireworks",
+    )
+    phone.goto("/login/")
+    sign_in(phone, TRAINEE_PHONE)
+    learning = phone.locator("#my-learning").locator("..")
+    expect(learning).to_contain_text("冬季防火小课堂")
+    expect(learning).not_to_contain_text("春节烟花爆竹安全")
+
+
+def test_trainee_passes_the_real_true_false_package_on_a_phone(
+    phone, trainee, catalogue, live_server, settings
+):
+    port = urlsplit(live_server.url).port
+    # The live server answers as localhost; the player is framed from 127.0.0.1,
+    # a different origin on the same server, as in development.
+    settings.H5P_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    package = upload_fixture("h5p-standalone-h5p-test.h5p")  # the answer is "False"
+    course = CoursePageFactory(parent=catalogue, slug="fire", study_hours=Decimal(2))
+    lesson = LessonPageFactory(
+        parent=course,
+        slug="judge",
+        title="判断题",
+        body=[
+            (
+                "h5p",
+                {
+                    "package": package,
+                    "title": "判断",
+                    "pass_mark": 100,
+                    "required": True,
+                },
+            )
+        ],
+    )
+    phone.goto("/login/")
+    sign_in(phone, TRAINEE_PHONE)
+    phone.goto(lesson.url)
+    player = phone.frame_locator("iframe.h5p-activity__frame").frame_locator(
+        "iframe.h5p-iframe"
+    )
+    player.get_by_text("False", exact=True).tap()
+    player.get_by_role("button", name="Check").tap()
+    expect(phone.locator("[data-h5p-status]")).to_contain_text("1 / 1", timeout=20_000)
+
+    result = H5PResult.objects.get(user=trainee.user)
+    assert result.passed and result.best_raw == 1
+    enrolment = Enrolment.objects.get(person=trainee, page=course)
+    assert enrolment.status == EnrolmentStatus.COMPLETED
+    assert enrolment.hours_credited == Decimal(2)
+    phone.goto("/")
+    expect(phone.locator("#my-learning").locator("..")).to_contain_text("2")
