@@ -7,6 +7,7 @@ from wagtail.models import (
     GroupPagePermission,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 from lms.people.constants import Role
@@ -40,8 +41,11 @@ def courses_authoring_setup(*, catalogue):
         task = GroupApprovalTask.objects.create(name="培训经理审核")
     task.groups.set([role_group(Role.TRAINING_MANAGER)])
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # Through the model, not workflow.workflow_tasks: modelcluster would keep the
+    # child in memory until the workflow itself is saved.
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
     WorkflowPage.objects.update_or_create(
         page=catalogue, defaults={"workflow": workflow}
     )

@@ -83,6 +83,15 @@ DEMO_USERS = [
         False,
     ),
     (
+        "manager",
+        Role.TRAINING_MANAGER,
+        "TRN-FT",
+        "赵经理",
+        "13800000104",
+        PersonKind.STAFF,
+        False,
+    ),
+    (
         "station",
         Role.STATION_STAFF,
         "XMH-PCS",
@@ -149,6 +158,7 @@ DEMO_USERS = [
 DEMO_LOGINS = [
     ("admin", "系统管理员 site admin (Wagtail admin, everything)"),
     ("instructor", "教官 instructor (Wagtail admin: courses, drills)"),
+    ("manager", "培训经理 training manager (approves and publishes courses)"),
     ("station", "派出所民警 station staff (read-only: people under the station)"),
     ("orgadmin", "单位管理员 organisation admin of 深圳中安保安 (import people)"),
     ("trainee1", "学员 trainee (phone: 13800000001); also trainee2 … trainee5"),
