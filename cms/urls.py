@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from lms.people import reports
 from lms.people import urls as people_urls
 
+# Development media route: everything under media/ except H5P packages.
+MEDIA_OUTSIDE_H5P = r"^media/(?!h5p/)(?P<path>.*)$"
+
 urlpatterns = [
     # Ahead of Wagtail's own routes for the same paths (see lms/people/reports.py).
     path("admin/reports/site-history/", reports.site_history),
@@ -23,11 +26,21 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+    from django.urls import re_path
+    from django.views.static import serve
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Uploaded media, except H5P packages: those are untrusted code and are served
+    # only on the H5P content origin (lms/h5p/views.py). Production: the same rule
+    # in nginx.
+    urlpatterns += [
+        re_path(
+            MEDIA_OUTSIDE_H5P,
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 # Wagtail's page tree last: it serves "/" (the trainee's home) and every CMS page.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -31,3 +31,27 @@ def test_home_page_factory_builds_a_renderable_page():
     HomePage.objects.all().delete()
     page = HomePageFactory(parent=root, slug="home2")
     assert page.get_parent().pk == root.pk
+
+
+@pytest.mark.django_db
+def test_site_lookup_is_cached_and_cleared_when_the_home_page_changes(client):
+    from django.core.cache import cache
+
+    from cms.site_cache import CACHE_KEY
+
+    client.get("/")
+    assert cache.get(CACHE_KEY)
+    home = HomePage.objects.get()
+    home.intro = "<p>新的欢迎词</p>"
+    home.save_revision().publish()
+    assert cache.get(CACHE_KEY) is None
+    assert "新的欢迎词" in client.get("/").content.decode()
+
+
+def test_h5p_media_is_never_served_on_the_site_origin():
+    import re
+
+    from cms.urls import MEDIA_OUTSIDE_H5P
+
+    assert re.match(MEDIA_OUTSIDE_H5P, "media/h5p/abc/content/content.json") is None
+    assert re.match(MEDIA_OUTSIDE_H5P, "media/original_images/extinguisher.jpg")
