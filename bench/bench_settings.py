@@ -59,3 +59,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"shouwang": {"handlers": ["console"], "level": "ERROR"}},
 }
+
+# Production's scale-out path: the cache in Redis (BENCH_REDIS_URL; empty for the
+# database cache of a single-machine install). Sessions stay in the database, as the
+# peer's do, so the two projects pay the same per-request session query.
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+if BENCH_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": BENCH_REDIS_URL,
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -218,9 +218,42 @@ def learnable_overview(*, page, user):
     }
 
 
+def lessons_done_of(*, person, page):
+    """(required lessons done, required lessons) of a course or seasonal class, in
+    one query."""
+    from django.db.models import Count, Exists, OuterRef
+
+    linked = page.linked_lesson_ids() if isinstance(page, SeasonalClassPage) else []
+    counts = (
+        LessonPage.objects.live()
+        .filter(required=True)
+        .filter(Q(path__startswith=page.path, depth__gt=page.depth) | Q(pk__in=linked))
+        .aggregate(
+            total=Count("pk", distinct=True),
+            done=Count(
+                "pk",
+                distinct=True,
+                filter=Q(
+                    Exists(
+                        LessonCompletion.objects.filter(
+                            person=person, lesson_id=OuterRef("pk")
+                        )
+                    )
+                ),
+            ),
+        )
+    )
+    return counts["done"], counts["total"]
+
+
+def is_open(page):
+    """Seasonal classes and open courses are for everyone."""
+    return isinstance(page, SeasonalClassPage) or getattr(page, "open_enrolment", False)
+
+
 def can_study(person, page):
     """Open courses and seasonal classes are for everyone; others only if assigned."""
-    if isinstance(page, SeasonalClassPage) or getattr(page, "open_enrolment", False):
+    if is_open(page):
         return True
     if Enrolment.objects.filter(person=person, page=page).exists():
         return True
@@ -318,7 +351,7 @@ def next_lesson_after(lesson):
 def h5p_results_by_block(*, lesson, user):
     """{block id: H5PResult} for the user in this lesson; one query, and none at all
     for a lesson without H5P activities."""
-    if not any(block.block_type == "h5p" for block in lesson.body):
+    if not any(block.get("type") == "h5p" for block in lesson.body.raw_data):
         return {}
     from lms.h5p.models import H5PResult
 

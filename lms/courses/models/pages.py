@@ -175,10 +175,11 @@ class LessonPage(Page):
 
     def required_activity_ids(self):
         """Block ids of the H5P activities that must be passed to complete it."""
+        # raw_data: no need to load the chosen packages just to read a flag.
         return [
-            block.id
-            for block in self.body
-            if block.block_type == "h5p" and block.value.get("required")
+            block["id"]
+            for block in self.body.raw_data
+            if block.get("type") == "h5p" and block.get("value", {}).get("required")
         ]
 
     def get_context(self, request, *args, **kwargs):

@@ -305,36 +305,44 @@ def _score(*, user, statement, activity, package, raw, max_score):
     # raw / max * 100 >= pass mark, without the float division.
     passes = raw * 100 >= activity.pass_mark * max_score
     with transaction.atomic():
-        result, _created = H5PResult.objects.select_for_update().get_or_create(
+        now = timezone.now()
+        result, created = H5PResult.objects.select_for_update().get_or_create(
             user=user,
             package=package,
             lesson_id=activity.lesson_id,
             block_id=activity.block_id,
+            # A first result is written whole, without a second UPDATE.
             defaults={
                 "max_score": max_score,
                 "pass_mark": activity.pass_mark,
                 "best_raw": raw,
+                "attempts": 1,
+                "passed": passes,
+                "passed_at": now if passes else None,
             },
         )
-        newly_passed = passes and not result.passed
-        result.best_raw = max(result.best_raw, raw)
-        result.max_score = max_score
-        result.pass_mark = activity.pass_mark
-        result.attempts += 1
-        if newly_passed:
-            result.passed = True
-            result.passed_at = timezone.now()
-        result.save(
-            update_fields=[
-                "best_raw",
-                "max_score",
-                "pass_mark",
-                "attempts",
-                "passed",
-                "passed_at",
-                "updated_at",
-            ]
-        )
+        if created:
+            newly_passed = passes
+        else:
+            newly_passed = passes and not result.passed
+            result.best_raw = max(result.best_raw, raw)
+            result.max_score = max_score
+            result.pass_mark = activity.pass_mark
+            result.attempts += 1
+            if newly_passed:
+                result.passed = True
+                result.passed_at = now
+            result.save(
+                update_fields=[
+                    "best_raw",
+                    "max_score",
+                    "pass_mark",
+                    "attempts",
+                    "passed",
+                    "passed_at",
+                    "updated_at",
+                ]
+            )
         _store(
             user=user,
             statement=statement,
