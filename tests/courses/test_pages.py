@@ -70,3 +70,45 @@ class PageTreeTests(WagtailPageTestCase):
                 "lessons-count": "0",
             },
         )
+
+
+class PreviewTests(WagtailPageTestCase):
+    def test_every_page_type_previews_with_every_block(self):
+        from wagtail.rich_text import RichText
+
+        from tests.factories import (
+            CourseIndexPageFactory,
+            CoursePageFactory,
+            LessonPageFactory,
+            SeasonalClassPageFactory,
+        )
+        from tests.h5p.conftest import upload_fixture
+
+        home = Page.objects.get(depth=2)
+        catalogue = CourseIndexPageFactory(parent=home, slug="courses")
+        course = CoursePageFactory(parent=catalogue, slug="fire")
+        package = upload_fixture("h5p-standalone-h5p-test.h5p")
+        lesson = LessonPageFactory(
+            parent=course,
+            slug="l1",
+            body=[
+                ("heading", "标题"),
+                ("paragraph", RichText("<p>正文</p>")),
+                ("warning", {"title": "注意", "text": "先断电"}),
+                ("checklist", {"title": "要点", "items": ["报警"]}),
+                (
+                    "procedure",
+                    {"title": "四步", "steps": [{"title": "提", "text": ""}]},
+                ),
+                ("h5p", {"package": package, "title": "判断", "pass_mark": 60}),
+            ],
+        )
+        seasonal = SeasonalClassPageFactory(
+            parent=catalogue, slug="winter", lessons=[("lesson", lesson)]
+        )
+        # Preview renders the unsaved page through its own templates (Wagtail's
+        # dummy request), every block included.
+        for page in (catalogue, course, lesson, seasonal):
+            response = page.make_preview_request()
+            assert response.status_code == 200, page
+        assert "先断电" in lesson.make_preview_request().content.decode()
