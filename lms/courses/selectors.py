@@ -304,7 +304,8 @@ def lesson_state(*, lesson, user):
                     content_type=ContentType.objects.get_for_model(LessonPage),
                 )
             )
-            .annotate(done=done)
+            .only("id", "title", "url_path", "path", "depth", "live", "locale_id")
+        .annotate(done=done)
             .order_by("path")[:2]
         )
         if lesson.depth > LEARNABLE_DEPTH

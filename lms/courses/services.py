@@ -120,15 +120,6 @@ def lesson_complete(*, person, lesson, activities_checked=False):
         _complete_if_done(enrolment=enrolment, person=person, page=page)
 
 
-def enrolment_refresh(*, person, page):
-    """Complete the enrolment when every required lesson is done, and credit the
-    study hours once."""
-    enrolment = Enrolment.objects.get(person=person, page=page)
-    _complete_if_done(enrolment=enrolment, person=person, page=page)
-    enrolment.refresh_from_db()
-    return enrolment
-
-
 def _complete_if_done(*, enrolment, person, page):
     if enrolment.status == EnrolmentStatus.COMPLETED:
         return
