@@ -305,7 +305,7 @@ def lesson_state(*, lesson, user):
                 )
             )
             .only("id", "title", "url_path", "path", "depth", "live", "locale_id")
-        .annotate(done=done)
+            .annotate(done=done)
             .order_by("path")[:2]
         )
         if lesson.depth > LEARNABLE_DEPTH
