@@ -9,17 +9,14 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Site
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from cms.models import HomePage
-        from cms.site_cache import sites_cache_clear
+        from cms.site_cache import sites_cache_clear, sites_cache_clear_for_root
 
         # Receivers only clear the cached Site lookup (see cms/site_cache.py).
         for signal in (post_save, post_delete):
             signal.connect(
                 sites_cache_clear, sender=Site, dispatch_uid=f"site-{signal}"
             )
-        for signal in (page_published, page_unpublished):
-            signal.connect(
-                sites_cache_clear, sender=HomePage, dispatch_uid=f"home-{signal}"
-            )
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(sites_cache_clear_for_root, dispatch_uid=f"root-{signal}")

@@ -5,17 +5,26 @@ entry is dropped whenever a Site or a root page changes. With the database cache
 single-machine install the lookup costs one cache query instead of two."""
 
 from django.core.cache import cache
+from wagtail.models import Site
 
 CACHE_KEY = "shouwang:wagtail-sites"
 TIMEOUT = 60 * 60
 
 
 def _host_key(request):
-    return request.get_host().lower()
+    # Wagtail matches a Site by host name and port.
+    return f"{request.get_host().lower()}|{request.get_port()}"
 
 
 def sites_cache_clear(**kwargs):
     cache.delete(CACHE_KEY)
+
+
+def sites_cache_clear_for_root(sender, instance, **kwargs):
+    """A page was published, unpublished or moved: if it is some Site's root, the
+    cached copy is stale."""
+    if Site.objects.filter(root_page_id=instance.pk).exists():
+        cache.delete(CACHE_KEY)
 
 
 class SiteCacheMiddleware:

@@ -246,9 +246,14 @@ def lessons_done_of(*, person, page):
     return counts["done"], counts["total"]
 
 
-def is_open(page):
-    """Seasonal classes and open courses are for everyone."""
-    return isinstance(page, SeasonalClassPage) or getattr(page, "open_enrolment", False)
+def is_open(page, *, at=None):
+    """Seasonal classes inside their window and open courses are for everyone."""
+    if isinstance(page, SeasonalClassPage):
+        at = at or timezone.now()
+        started = page.go_live_at is None or page.go_live_at <= at
+        ended = page.expire_at is not None and page.expire_at <= at
+        return started and not ended
+    return getattr(page, "open_enrolment", False)
 
 
 def can_study(person, page):
@@ -267,7 +272,7 @@ def learnables_of_lesson(lesson):
     found = list(CoursePage.objects.live().ancestor_of(lesson))
     found += [
         page
-        for page in SeasonalClassPage.objects.live()
+        for page in SeasonalClassPage.objects.live().filter(_window(timezone.now()))
         if lesson.pk in page.linked_lesson_ids() or lesson.is_descendant_of(page)
     ]
     return found

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +12,14 @@ from wagtail.models import Page
 from lms.courses import selectors, services
 from lms.courses.models import CoursePage, LessonPage, SeasonalClassPage
 from lms.people.selectors import user_person
+
+
+def _viewable_or_404(request, page):
+    """The writes obey the same privacy as reading the page (Wagtail's view
+    restrictions on the page and its ancestors)."""
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404
 
 
 def _person_or_403(request):
@@ -25,6 +34,7 @@ def _person_or_403(request):
 def lesson_complete(request, lesson_id):
     person = _person_or_403(request)
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    _viewable_or_404(request, lesson)
     try:
         services.lesson_complete(person=person, lesson=lesson)
     except (PermissionDenied, ValidationError) as error:
@@ -42,6 +52,7 @@ def enrol(request, page_id):
     page = get_object_or_404(
         Page.objects.live().type(CoursePage, SeasonalClassPage).specific(), pk=page_id
     )
+    _viewable_or_404(request, page)
     try:
         services.course_enrol(person=person, page=page)
     except PermissionDenied as error:

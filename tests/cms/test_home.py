@@ -55,3 +55,22 @@ def test_h5p_media_is_never_served_on_the_site_origin():
 
     assert re.match(MEDIA_OUTSIDE_H5P, "media/h5p/abc/content/content.json") is None
     assert re.match(MEDIA_OUTSIDE_H5P, "media/original_images/extinguisher.jpg")
+
+
+@pytest.mark.django_db
+def test_site_cache_is_cleared_when_any_site_root_is_published(client):
+    from django.core.cache import cache
+    from wagtail.models import Site
+
+    from cms.site_cache import CACHE_KEY
+    from tests.factories import CourseIndexPageFactory
+    from tests.factories.courses import home
+
+    other_root = CourseIndexPageFactory(parent=home(), slug="b-root", intro="<p>旧</p>")
+    Site.objects.create(hostname="b.test", port=80, root_page=other_root)
+    client.get("/", HTTP_HOST="b.test")
+    assert cache.get(CACHE_KEY)
+    other_root.intro = "<p>新的介绍</p>"
+    other_root.save_revision().publish()
+    assert cache.get(CACHE_KEY) is None
+    assert "新的介绍" in client.get("/", HTTP_HOST="b.test").content.decode()

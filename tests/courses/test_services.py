@@ -189,3 +189,19 @@ def test_learning_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         learning = selectors.learning_for(trainee)
     assert len(learning.completed) == 8
+
+
+def test_an_expired_seasonal_class_credits_nothing_even_before_archiving(
+    catalogue, trainee, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
+    seasonal = SeasonalClassPageFactory(
+        parent=catalogue,
+        slug="old",
+        expire_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC),
+    )
+    lesson = LessonPageFactory(parent=seasonal)
+    assert seasonal.live  # publish_scheduled has not run yet
+    with pytest.raises(PermissionDenied):
+        services.lesson_complete(person=trainee, lesson=lesson)
+    assert not Enrolment.objects.filter(page=seasonal).exists()

@@ -111,3 +111,21 @@ def test_lesson_with_an_h5p_activity_makes_at_most_half_the_peers_queries(
     with django_assert_max_num_queries(7):
         response = client.get(lesson.url)
     assert "<iframe" in response.content.decode()
+
+
+def test_private_courses_cannot_be_completed_or_enrolled_by_post(
+    client_for, world, course
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="某单位内部"))
+    client = client_for(world.trainee.user)
+    lesson = course.lessons_in_order[0]
+    assert client.post(reverse("lesson_complete", args=[lesson.pk])).status_code == 404
+    assert client.post(reverse("course_enrol", args=[course.pk])).status_code == 404
+    assert not LessonCompletion.objects.exists()
+    assert not Enrolment.objects.exists()

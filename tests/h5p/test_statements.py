@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
+from django.test import Client, TestCase
 
 from lms.h5p.constants import RefusalReason, XapiVerb
 from lms.h5p.models import H5PResult, H5PStatement
@@ -62,11 +62,14 @@ def statement(iri, *, raw=1, score_max=1, verb=XapiVerb.ANSWERED, **extra):
 
 
 def post(client, token, body):
-    return client.post(
-        URL,
-        data=json.dumps({"token": token, "statement": body}),
-        content_type="application/json",
-    )
+    # The courses app is told on commit; a test's transaction never commits, so run
+    # the callbacks as a real request's commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            URL,
+            data=json.dumps({"token": token, "statement": body}),
+            content_type="application/json",
+        )
 
 
 # --- the happy path ---------------------------------------------------------

@@ -179,7 +179,13 @@ def _notify_courses(*, user, lesson_id, block_id):
             user.pk,
         )
         return
-    lesson_activity_passed(user=user, lesson_id=lesson_id, block_id=block_id)
+    # After commit: two activities of one lesson passed at the same moment must each
+    # see the other's result, which an open transaction would hide (PostgreSQL).
+    transaction.on_commit(
+        lambda: lesson_activity_passed(
+            user=user, lesson_id=lesson_id, block_id=block_id
+        )
+    )
 
 
 def h5p_statement_record(*, user, token, statement) -> StatementVerdict:
