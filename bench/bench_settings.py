@@ -8,9 +8,8 @@ files are served by WhiteNoise straight from the source folders.
 
 import os
 
-import dj_database_url
-
 from cms.settings.base import *  # noqa: F403
+from cms.settings.env import database_from_url
 
 BENCH_DIR = os.environ.get("BENCH_DIR", "/tmp/shouwang-bench")  # noqa: S108
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8071"))
@@ -29,15 +28,8 @@ H5P_CONTENT_ORIGIN = f"http://localhost:{BENCH_PORT}"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or (
     f"sqlite:///{BENCH_DIR}/db.sqlite3"
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 BENCH_DB_TAG = "sqlite" if "sqlite" in DATABASES["default"]["ENGINE"] else "postgres"
 

@@ -20,3 +20,19 @@ def env_list(name, default=""):
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
+
+
+def database_from_url(url, *, conn_max_age=60):
+    """Django's database settings from one URL. SQLite gets WAL and a busy timeout,
+    so that concurrent writers (check-ins, double submits) wait instead of failing."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["CONN_MAX_AGE"] = 0
+    return config

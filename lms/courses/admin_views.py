@@ -8,9 +8,9 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from cms.admin_helpers import SPREADSHEET_TYPES, spreadsheet_response
 from lms.courses import selectors
 from lms.courses.models import CoursePage, SeasonalClassPage
-from lms.people.admin_views import CONTENT_TYPES, _spreadsheet_response
 from lms.people.selectors import people_visible_to
 
 
@@ -53,8 +53,8 @@ class CourseProgressView(WagtailAdminTemplateMixin, FormView):
                 page=page, people=people_visible_to(request.user)
             )
             file_format = request.GET.get("format")
-            if file_format in CONTENT_TYPES:
-                return _spreadsheet_response(
+            if file_format in SPREADSHEET_TYPES:
+                return spreadsheet_response(
                     _rows_dataset(rows).export(file_format),
                     file_format,
                     f"progress-{page.pk}",

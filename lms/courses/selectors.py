@@ -55,25 +55,27 @@ def seasonal_classes_archived(*, parent=None, at=None):
     return classes.order_by("-expire_at")
 
 
+def _linked_ids(page):
+    return page.linked_lesson_ids() if isinstance(page, SeasonalClassPage) else []
+
+
+def lessons_of(pages, *, required_only=True):
+    """The live lessons of courses or seasonal classes: those below them in the tree
+    and those a seasonal class links. The one definition every progress figure uses."""
+    in_scope = Q(pk__in=[pk for page in pages for pk in _linked_ids(page)])
+    for page in pages:
+        in_scope |= Q(path__startswith=page.path, depth__gt=page.depth)
+    lessons = LessonPage.objects.live().filter(in_scope)
+    return lessons.filter(required=True) if required_only else lessons
+
+
 def lesson_ids_by_learnable(pages):
     """{learnable page id: [required lesson ids in study order]} in one query."""
     courses = [p for p in pages if isinstance(p, CoursePage | SeasonalClassPage)]
     if not courses:
         return {}
-    linked = {
-        p.pk: p.linked_lesson_ids() for p in courses if isinstance(p, SeasonalClassPage)
-    }
-    descendant_filter = Q()
-    for page in courses:
-        descendant_filter |= Q(path__startswith=page.path, depth__gt=page.depth)
-    linked_ids = {lesson_id for ids in linked.values() for lesson_id in ids}
-    lessons = list(
-        LessonPage.objects.live()
-        .filter(descendant_filter | Q(pk__in=linked_ids))
-        .filter(required=True)
-        .order_by("path")
-        .values_list("pk", "path")
-    )
+    linked = {p.pk: _linked_ids(p) for p in courses}
+    lessons = list(lessons_of(courses).order_by("path").values_list("pk", "path"))
     result = {}
     for page in courses:
         own = [
@@ -190,17 +192,20 @@ def study_hours_by_year(person):
 
 def learnable_overview(*, page, user):
     """For a course or seasonal class page: its lessons and the viewer's progress."""
-    lesson_ids = lesson_ids_by_learnable([page]).get(page.pk, [])
-    lessons = list(LessonPage.objects.live().filter(pk__in=lesson_ids).order_by("path"))
-    if isinstance(page, SeasonalClassPage):
-        order = {pk: n for n, pk in enumerate(lesson_ids)}
-        lessons.sort(key=lambda lesson: order.get(lesson.pk, 0))
+    # Every lesson is listed, optional ones too; progress counts the required ones.
+    lessons = list(lessons_of([page], required_only=False).order_by("path"))
+    linked = _linked_ids(page)
+    if linked:
+        # Linked lessons first, in the order the class lists them; its own after.
+        order = {pk: n for n, pk in enumerate(linked)}
+        lessons.sort(key=lambda lesson: order.get(lesson.pk, len(order)))
+    required = {lesson.pk for lesson in lessons if lesson.required}
     person = user_person(user)
     done, enrolment = set(), None
     if person is not None:
         done = set(
             LessonCompletion.objects.filter(
-                person=person, lesson_id__in=lesson_ids
+                person=person, lesson_id__in=[lesson.pk for lesson in lessons]
             ).values_list("lesson_id", flat=True)
         )
         enrolment = Enrolment.objects.filter(person=person, page=page).first()
@@ -210,8 +215,8 @@ def learnable_overview(*, page, user):
         "done_ids": done,
         "enrolment": enrolment,
         "next_lesson": next_lesson,
-        "progress_done": len(done),
-        "progress_total": len(lessons),
+        "progress_done": len(done & required),
+        "progress_total": len(required),
         "can_enrol": person is not None
         and enrolment is None
         and can_study(person, page),
@@ -223,25 +228,19 @@ def lessons_done_of(*, person, page):
     one query."""
     from django.db.models import Count, Exists, OuterRef
 
-    linked = page.linked_lesson_ids() if isinstance(page, SeasonalClassPage) else []
-    counts = (
-        LessonPage.objects.live()
-        .filter(required=True)
-        .filter(Q(path__startswith=page.path, depth__gt=page.depth) | Q(pk__in=linked))
-        .aggregate(
-            total=Count("pk", distinct=True),
-            done=Count(
-                "pk",
-                distinct=True,
-                filter=Q(
-                    Exists(
-                        LessonCompletion.objects.filter(
-                            person=person, lesson_id=OuterRef("pk")
-                        )
+    counts = lessons_of([page]).aggregate(
+        total=Count("pk", distinct=True),
+        done=Count(
+            "pk",
+            distinct=True,
+            filter=Q(
+                Exists(
+                    LessonCompletion.objects.filter(
+                        person=person, lesson_id=OuterRef("pk")
                     )
-                ),
+                )
             ),
-        )
+        ),
     )
     return counts["done"], counts["total"]
 
@@ -381,10 +380,23 @@ def activities_not_passed(*, lesson, user):
 
 
 def progress_report(*, page, people):
-    """Per person of ``people``: lessons done and completion, for the instructor's
-    report. Three queries in all."""
+    """For the instructor's report: the people of ``people`` the course concerns
+    (assigned to their organisation or team, enrolled, or with a lesson done), with
+    lessons done and completion. A fixed number of queries, and it never loads
+    everyone an instructor may see."""
     lesson_ids = lesson_ids_by_learnable([page]).get(page.pk, [])
-    people = list(people.select_related("organisation", "team"))
+    assignments = Assignment.objects.filter(page=page)
+    concerned = (
+        Q(enrolments__page=page)
+        | Q(lesson_completions__lesson_id__in=lesson_ids)
+        | Q(organisation__in=assignments.values("organisation"))
+        | Q(team__in=assignments.values("team"))
+    )
+    people = list(
+        people.filter(pk__in=people.model.objects.filter(concerned).values("pk"))
+        .select_related("organisation", "team")
+        .order_by("organisation__code", "name", "pk")
+    )
     ids = [p.pk for p in people]
     done = defaultdict(int)
     for person_id in LessonCompletion.objects.filter(
@@ -409,25 +421,23 @@ def progress_report(*, page, people):
     return rows
 
 
-def assignments_visible_to(user):
-    from lms.people.selectors import organisations_visible_to, sees_everyone
+def _assignments_within(user, organisations):
+    from lms.people.selectors import sees_everyone
 
     assignments = Assignment.objects.select_related("page", "organisation", "team")
     if sees_everyone(user):
         return assignments
-    visible = organisations_visible_to(user).values("pk")
-    return assignments.filter(
-        Q(organisation__in=visible) | Q(team__organisation__in=visible)
-    )
+    ids = organisations.values("pk")
+    return assignments.filter(Q(organisation__in=ids) | Q(team__organisation__in=ids))
+
+
+def assignments_visible_to(user):
+    from lms.people.selectors import organisations_visible_to
+
+    return _assignments_within(user, organisations_visible_to(user))
 
 
 def assignments_managed_by(user):
-    from lms.people.selectors import organisations_managed_by, sees_everyone
+    from lms.people.selectors import organisations_managed_by
 
-    assignments = Assignment.objects.select_related("page", "organisation", "team")
-    if sees_everyone(user):
-        return assignments
-    managed = organisations_managed_by(user).values("pk")
-    return assignments.filter(
-        Q(organisation__in=managed) | Q(team__organisation__in=managed)
-    )
+    return _assignments_within(user, organisations_managed_by(user))

@@ -6,9 +6,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 
+from cms.admin_helpers import PermissionMenuItem
 from lms.courses.admin_forms import AssignmentForm
 from lms.courses.admin_views import CourseProgressView
 from lms.courses.constants import CourseAuditAction
@@ -23,18 +23,14 @@ def register_course_admin_urls():
     ]
 
 
-class ProgressMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("people.view_person")
-
-
 @hooks.register("register_admin_menu_item")
 def register_progress_menu_item():
-    return ProgressMenuItem(
+    return PermissionMenuItem(
         gettext_lazy("Course progress"),
         reverse("course_progress"),
         icon_name="tasks",
         order=160,
+        permission="people.view_person",
     )
 
 

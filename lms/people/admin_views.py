@@ -1,12 +1,12 @@
 """Admin pages to import and export people (organisation admins and site admins)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.admin_helpers import SPREADSHEET_TYPES, spreadsheet_response
 from lms.people import selectors
 from lms.people.forms import ImportForm
 from lms.people.services.imports import (
@@ -16,20 +16,6 @@ from lms.people.services.imports import (
     people_import,
     template_dataset,
 )
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-def _spreadsheet_response(data, file_format, stem):
-    if file_format == "csv":
-        # A BOM so that Excel opens the Chinese text as UTF-8.
-        data = "\ufeff" + data
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
-    return response
 
 
 class ImportPeopleView(WagtailAdminTemplateMixin, FormView):
@@ -81,7 +67,7 @@ class SpreadsheetDownloadView(View):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         self.file_format = request.GET.get("format", "xlsx")
-        if self.file_format not in CONTENT_TYPES:
+        if self.file_format not in SPREADSHEET_TYPES:
             self.file_format = "xlsx"
         return super().dispatch(request, *args, **kwargs)
 
@@ -100,7 +86,7 @@ class ExportPeopleView(SpreadsheetDownloadView):
             file_format=file_format,
         )
         stem = f"people-{timezone.localdate():%Y%m%d}"
-        return _spreadsheet_response(data, file_format, stem)
+        return spreadsheet_response(data, file_format, stem)
 
 
 class ImportTemplateView(SpreadsheetDownloadView):
@@ -108,4 +94,4 @@ class ImportTemplateView(SpreadsheetDownloadView):
 
     def get(self, request):
         data = template_dataset().export(self.file_format)
-        return _spreadsheet_response(data, self.file_format, "people-import-template")
+        return spreadsheet_response(data, self.file_format, "people-import-template")

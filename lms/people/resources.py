@@ -9,6 +9,7 @@ service (``services.imports``) turns them into the report the user reads.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -141,7 +142,10 @@ class ChoiceLabelWidget(widgets.Widget):
         self.default = default
         self.synonyms = synonyms or {}
 
-    def lookup(self):
+    @cached_property
+    def table(self):
+        """Keys and labels in every site language: built once per import, not per
+        cell (it activates each language in turn)."""
         table = {value.lower(): value for value in self.choices.values}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
@@ -154,7 +158,7 @@ class ChoiceLabelWidget(widgets.Widget):
         text = str(value or "").strip()
         if not text:
             return self.default
-        found = self.lookup().get(text.lower())
+        found = self.table.get(text.lower())
         if found is None:
             allowed = "、".join(str(label) for label in self.choices.labels)
             raise ValueError(

@@ -67,7 +67,8 @@ def organisations_visible_to(user):
     if not user.is_authenticated:
         return Organisation.objects.none()
     scope = _organisation_scope(user)
-    organisations = Organisation.objects.all()
+    # The admin list shows each organisation's station: join it.
+    organisations = Organisation.objects.select_related("supervising_station")
     return organisations if scope is None else organisations.filter(scope)
 
 

@@ -3,8 +3,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from cms.admin_helpers import PermissionMenuItem
 from lms.people import admin_views
 from lms.people.constants import AuditAction
 from lms.people.services.roles import role_change_log, role_names_of
@@ -35,15 +35,6 @@ def register_people_admin_urls():
             name="people_import_template",
         ),
     ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")

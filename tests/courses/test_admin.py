@@ -64,3 +64,21 @@ def test_pages_people_studied_cannot_be_deleted(client_for, world, course):
     response = client.post(reverse("wagtailadmin_pages:delete", args=[lesson.pk]))
     assert response.status_code == 302
     assert type(lesson).objects.filter(pk=lesson.pk).exists()
+
+
+def test_progress_report_lists_only_the_people_the_course_concerns(
+    client_for, world, course
+):
+    services.assignment_create(
+        page=course, organisation=world.point, actor=world.instructor.user
+    )
+    services.lesson_complete(person=world.trainee, lesson=course.lessons_in_order[0])
+    page = (
+        client_for(world.instructor.user)
+        .get(reverse("course_progress"), {"page": course.pk})
+        .content.decode()
+    )
+    assert world.point.name in page  # assigned, not started: counted in the summary
+    assert world.trainee.name in page  # started on their own
+    assert world.outsider.name not in page
+    assert world.other_company.name not in page  # nobody there is concerned

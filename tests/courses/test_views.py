@@ -129,3 +129,11 @@ def test_private_courses_cannot_be_completed_or_enrolled_by_post(
     assert client.post(reverse("course_enrol", args=[course.pk])).status_code == 404
     assert not LessonCompletion.objects.exists()
     assert not Enrolment.objects.exists()
+
+
+def test_course_page_lists_optional_lessons_but_counts_required_ones(
+    client_for, world, course
+):
+    page = client_for(world.trainee.user).get(course.url).content.decode()
+    assert course.optional.title in page
+    assert 'aria-valuemax="3"' in page  # three required lessons, the optional not
