@@ -10,7 +10,7 @@ from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 from cms.qr import qr_svg
-from lms.courses.models import LessonPage
+from lms.courses.lesson_cache import lesson_at
 from lms.courses.selectors import learning_for
 from lms.people import selectors
 from lms.people.services.badges import badge_token
@@ -33,11 +33,11 @@ class HomePage(Page):
 
     def route(self, request, path_components):
         """Lessons are the pages trainees open most, several levels deep: find one by
-        its URL path in a single query instead of one query per level. Anything else
-        takes Wagtail's usual walk down the tree."""
+        its URL path in the page-tree cache (one query on a miss) instead of one query
+        per level. Anything else takes Wagtail's usual walk down the tree."""
         if len(path_components) >= 2:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            lesson = LessonPage.objects.filter(url_path=url_path).first()
+            lesson = lesson_at(url_path, request=request)
             if lesson is not None:
                 if not lesson.live:
                     raise Http404

@@ -1,13 +1,28 @@
-"""Wagtail finds the Site and then the root page's specific object on every page
-request: two queries before any work is done. Both change rarely, so they are kept
-in the shared cache (Redis in production; one cache entry for every host), and the
-entry is dropped whenever a Site or a root page changes. With the database cache of a
-single-machine install the lookup costs one cache query instead of two."""
+"""The site shell's shared cache of the page tree.
+
+Wagtail finds the Site, the root page and the sites' root paths on every page
+request, and the lesson page reads its course, next lesson and view restrictions:
+all of it changes only when an editor changes the tree. So it is kept in the
+shared cache (Redis in production), stamped with a *tree generation*:
+
+- ``GENERATION_KEY`` holds a random token; any change to a page, a view restriction
+  or a Site replaces it (``tree_changed``), which makes every entry stamped with the
+  old token unreachable at once, on every app server.
+- The middleware reads the generation and the Site entry in one round trip and
+  exposes the generation as ``request.page_tree_generation`` for other caches
+  (``lms.courses.lesson_cache``).
+- An entry is written with the generation read *before* the database was, so a
+  change made while a request was building it leaves it stamped with an old token:
+  a race can waste an entry but never serve a stale one.
+"""
+
+import uuid
 
 from django.core.cache import cache
-from wagtail.models import Site
+from wagtail.models import Page
 
-CACHE_KEY = "shouwang:wagtail-sites"
+GENERATION_KEY = "shouwang:tree-generation"
+SITES_KEY = "shouwang:wagtail-sites"
 TIMEOUT = 60 * 60
 
 
@@ -16,15 +31,27 @@ def _host_key(request):
     return f"{request.get_host().lower()}|{request.get_port()}"
 
 
-def sites_cache_clear(**kwargs):
-    cache.delete(CACHE_KEY)
+def tree_changed(**kwargs):
+    """Receiver for any change to pages, view restrictions or sites."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def sites_cache_clear_for_root(sender, instance, **kwargs):
-    """A page was published, unpublished or moved: if it is some Site's root, the
-    cached copy is stale."""
-    if Site.objects.filter(root_page_id=instance.pk).exists():
-        cache.delete(CACHE_KEY)
+def page_changed(sender, instance=None, **kwargs):
+    # post_save/post_delete fire for every model; only pages matter here.
+    if isinstance(instance, Page):
+        tree_changed()
+
+
+def tree_generation(request=None):
+    """The current generation: the one the middleware read for this request, or the
+    cache's (created when missing, e.g. after a cache flush)."""
+    generation = getattr(request, "page_tree_generation", None)
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 class SiteCacheMiddleware:
@@ -36,16 +63,32 @@ class SiteCacheMiddleware:
             host = _host_key(request)
         except Exception:  # noqa: BLE001 - a bad Host header: let Django answer it
             return self.get_response(request)
-        sites = cache.get(CACHE_KEY) or {}
-        site = sites.get(host)
+        found = cache.get_many([GENERATION_KEY, SITES_KEY])
+        generation = found.get(GENERATION_KEY) or tree_generation()
+        request.page_tree_generation = generation
+        entry = found.get(SITES_KEY)
+        if not entry or entry["generation"] != generation:
+            entry = {"generation": generation, "hosts": {}, "root_paths": None}
+        site = entry["hosts"].get(host)
         if site is not None:
-            # Site.find_for_request reads request._wagtail_site before querying.
+            # Site.find_for_request reads request._wagtail_site before querying,
+            # Page.get_url_parts request._wagtail_cached_site_root_paths.
             request._wagtail_site = site
+        if entry["root_paths"] is not None:
+            request._wagtail_cached_site_root_paths = entry["root_paths"]
         response = self.get_response(request)
+        changed = False
         if site is None and getattr(request, "_wagtail_site", None) is not None:
-            found = request._wagtail_site
+            found_site = request._wagtail_site
             # Keep the root page as its specific object, so that routing does not
             # fetch it again.
-            found.root_page = found.root_page.specific
-            cache.set(CACHE_KEY, {**sites, host: found}, TIMEOUT)
+            found_site.root_page = found_site.root_page.specific
+            entry["hosts"] = {**entry["hosts"], host: found_site}
+            changed = True
+        root_paths = getattr(request, "_wagtail_cached_site_root_paths", None)
+        if entry["root_paths"] is None and root_paths is not None:
+            entry["root_paths"] = root_paths
+            changed = True
+        if changed:
+            cache.set(SITES_KEY, entry, TIMEOUT)
         return response

@@ -282,21 +282,17 @@ def learnables_of_lesson(lesson):
 LEARNABLE_DEPTH = 4
 
 
-def lesson_state(*, lesson, user):
-    """For a lesson page: is it done, what is still needed, the course and the next
-    lesson. One query for all three (the course, the next lesson and the completion
-    flag come back together), because this runs on every lesson a trainee opens."""
+def lesson_outline(lesson):
+    """The course (or seasonal class) above a lesson and the next live lesson in
+    study (tree) order, crossing module boundaries: one query, the same for every
+    visitor, so a lesson served from ``lesson_cache`` brings it along."""
+    cached = lesson.__dict__.get("_cached_outline")
+    if cached is not None:
+        return cached
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Exists, Value
     from wagtail.models import Page
 
-    person = user_person(user)
     course_path = lesson.path[: Page.steplen * LEARNABLE_DEPTH]
-    done = (
-        Exists(LessonCompletion.objects.filter(person=person, lesson_id=lesson.pk))
-        if person is not None
-        else Value(False)
-    )
     rows = (
         list(
             Page.objects.live()
@@ -309,21 +305,27 @@ def lesson_state(*, lesson, user):
                 )
             )
             .only("id", "title", "url_path", "path", "depth", "live", "locale_id")
-            .annotate(done=done)
             .order_by("path")[:2]
         )
         if lesson.depth > LEARNABLE_DEPTH
         else []
     )
-    course = rows[0] if rows and rows[0].path == course_path else None
     following = [row for row in rows if row.path > lesson.path]
-    if rows:
-        completed = rows[0].done
-    else:
-        completed = (
-            bool(person)
-            and LessonCompletion.objects.filter(person=person, lesson=lesson).exists()
-        )
+    return {
+        "course": rows[0] if rows and rows[0].path == course_path else None,
+        "next_lesson": following[0] if following else None,
+    }
+
+
+def lesson_state(*, lesson, user):
+    """For a lesson page: is it done, what is still needed, the course and the next
+    lesson. The outline usually comes from the cache; what is personal costs one
+    query for the completion and one for H5P results (none without H5P)."""
+    person = user_person(user)
+    completed = (
+        person is not None
+        and LessonCompletion.objects.filter(person=person, lesson_id=lesson.pk).exists()
+    )
     results = {}
     if user.is_authenticated:
         results = h5p_results_by_block(lesson=lesson, user=user)
@@ -339,17 +341,13 @@ def lesson_state(*, lesson, user):
         "lesson_completed": completed,
         "missing_activities": missing,
         "h5p_results": results,
-        "next_lesson": following[0] if following else None,
-        "course": course,
+        **lesson_outline(lesson),
     }
 
 
 def next_lesson_after(lesson):
-    """The next live lesson in study (tree) order within the same course or seasonal
-    class, crossing module boundaries (the same rule the lesson page shows)."""
-    from django.contrib.auth.models import AnonymousUser
-
-    return lesson_state(lesson=lesson, user=AnonymousUser())["next_lesson"]
+    """The next live lesson in study order (the same rule the lesson page shows)."""
+    return lesson_outline(lesson)["next_lesson"]
 
 
 def h5p_results_by_block(*, lesson, user):

@@ -33,21 +33,6 @@ def test_home_page_factory_builds_a_renderable_page():
     assert page.get_parent().pk == root.pk
 
 
-@pytest.mark.django_db
-def test_site_lookup_is_cached_and_cleared_when_the_home_page_changes(client):
-    from django.core.cache import cache
-
-    from cms.site_cache import CACHE_KEY
-
-    client.get("/")
-    assert cache.get(CACHE_KEY)
-    home = HomePage.objects.get()
-    home.intro = "<p>新的欢迎词</p>"
-    home.save_revision().publish()
-    assert cache.get(CACHE_KEY) is None
-    assert "新的欢迎词" in client.get("/").content.decode()
-
-
 def test_h5p_media_is_never_served_on_the_site_origin():
     import re
 
@@ -55,22 +40,3 @@ def test_h5p_media_is_never_served_on_the_site_origin():
 
     assert re.match(MEDIA_OUTSIDE_H5P, "media/h5p/abc/content/content.json") is None
     assert re.match(MEDIA_OUTSIDE_H5P, "media/original_images/extinguisher.jpg")
-
-
-@pytest.mark.django_db
-def test_site_cache_is_cleared_when_any_site_root_is_published(client):
-    from django.core.cache import cache
-    from wagtail.models import Site
-
-    from cms.site_cache import CACHE_KEY
-    from tests.factories import CourseIndexPageFactory
-    from tests.factories.courses import home
-
-    other_root = CourseIndexPageFactory(parent=home(), slug="b-root", intro="<p>旧</p>")
-    Site.objects.create(hostname="b.test", port=80, root_page=other_root)
-    client.get("/", HTTP_HOST="b.test")
-    assert cache.get(CACHE_KEY)
-    other_root.intro = "<p>新的介绍</p>"
-    other_root.save_revision().publish()
-    assert cache.get(CACHE_KEY) is None
-    assert "新的介绍" in client.get("/", HTTP_HOST="b.test").content.decode()

@@ -160,8 +160,14 @@ class LessonPage(Page):
 
     def get_view_restrictions(self):
         """Wagtail's version takes two queries (ancestors, then restrictions); this
-        one query, with aliases' originals in a subquery, runs on every lesson view."""
+        one query, with aliases' originals in a subquery, runs on every lesson view.
+        A lesson served from the page-tree cache brings the evaluated queryset along
+        (``lms.courses.lesson_cache``), so the view needs none."""
         from wagtail.models import Page, PageViewRestriction
+
+        cached = self.__dict__.get("_cached_view_restrictions")
+        if cached is not None:
+            return cached
 
         paths = [
             self.path[:n] for n in range(Page.steplen, len(self.path) + 1, Page.steplen)
