@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,15 +8,25 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
         from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_unpublished, post_page_move
 
-        from cms.site_cache import page_changed, tree_changed
+        from cms.site_cache import BODY_MODELS, page_changed, tree_changed
 
         # Receivers only start a new page-tree generation (see cms/site_cache.py).
+        # Cached lesson bodies hold images, documents, H5P packages and quizzes.
+        tree_models = (
+            Site,
+            PageViewRestriction,
+            get_image_model(),
+            get_document_model(),
+            *map(apps.get_model, BODY_MODELS),
+        )
         for signal in (post_save, post_delete):
             signal.connect(page_changed, dispatch_uid=f"tree-page-{signal}")
-            for model in (Site, PageViewRestriction):
+            for model in tree_models:
                 signal.connect(
                     tree_changed, sender=model, dispatch_uid=f"tree-{model}-{signal}"
                 )

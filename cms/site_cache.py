@@ -23,6 +23,9 @@ from wagtail.models import Page
 
 GENERATION_KEY = "shouwang:tree-generation"
 SITES_KEY = "shouwang:wagtail-sites"
+# Models whose rows appear in cached lesson bodies besides images and documents:
+# saving or deleting one changes the pages that show it.
+BODY_MODELS = ("h5p.H5PPackage", "quizzes.Quiz")
 TIMEOUT = 60 * 60
 
 
@@ -32,7 +35,8 @@ def _host_key(request):
 
 
 def tree_changed(**kwargs):
-    """Receiver for any change to pages, view restrictions or sites."""
+    """Receiver for any change to pages, view restrictions, sites or what lesson
+    bodies show (images, documents, ``BODY_MODELS``)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lms.people",
     "lms.courses",
     "lms.h5p",
+    "lms.quizzes",
 ]
 
 MIDDLEWARE = [

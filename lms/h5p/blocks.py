@@ -6,7 +6,6 @@ the statements that come back to this user, lesson, block and pass mark. The
 package itself runs in a frame on the content origin.
 """
 
-import copy
 from urllib.parse import urlencode
 
 from django.middleware.csrf import get_token
@@ -101,25 +100,8 @@ def activity_context(*, value, request, page, block_id, results=None):
     }
 
 
-class PackageChooserBlock(SnippetChooserBlock):
-    """Reads the chosen packages through the package cache (see
-    ``selectors.h5p_packages_in_bulk``): a lesson page renders them without a query."""
-
-    def bulk_to_python(self, values):
-        packages = selectors.h5p_packages_in_bulk(values)
-        seen = set()
-        result = []
-        for pk in values:
-            package = packages.get(pk)
-            if package is not None and pk in seen:
-                package = copy.copy(package)
-            result.append(package)
-            seen.add(pk)
-        return result
-
-
 class H5PActivityBlock(blocks.StructBlock):
-    package = PackageChooserBlock("h5p.H5PPackage", label=gettext_lazy("H5P package"))
+    package = SnippetChooserBlock("h5p.H5PPackage", label=gettext_lazy("H5P package"))
     title = blocks.CharBlock(
         label=gettext_lazy("Title"), required=False, max_length=120
     )

@@ -85,3 +85,27 @@ def test_a_package_title_change_shows_at_once(client_for, world, course):
     package.title = "换了名字的练习"
     package.save()
     assert "换了名字的练习" in client.get(lesson.url).content.decode()
+
+
+def test_h5p_blocks_are_rendered_for_each_visitor(client_for, world, course):
+    """The body's HTML is shared; an activity's token names the user who sees it."""
+    import re
+
+    from lms.h5p.tokens import activity_from_token
+    from tests.factories import PersonFactory, UserFactory
+    from tests.h5p.conftest import upload_fixture
+
+    package = upload_fixture("h5p-standalone-h5p-test.h5p")
+    lesson = course.lessons_in_order[0]
+    lesson.body = [
+        ("heading", "共同的标题"),
+        ("h5p", {"package": package, "title": "判断", "pass_mark": 60}),
+    ]
+    lesson.save_revision().publish()
+    other = UserFactory()
+    PersonFactory(user=other, organisation=world.trainee.organisation)
+    for user in (world.trainee.user, other):
+        page = client_for(user).get(lesson.url).content.decode()
+        assert "共同的标题" in page
+        token = re.search(r'data-token="([^"]+)"', page).group(1)
+        assert activity_from_token(token).user_id == user.pk

@@ -95,7 +95,7 @@ def test_lesson_with_an_h5p_activity_makes_at_most_half_the_peers_queries(
     client_for, world, course, django_assert_max_num_queries
 ):
     """wagtail-lms 0.11.1 makes 15 queries for its H5P lesson page: we need ≤ 7.
-    Warm: session, user, completion, H5P results; the package comes from the cache."""
+    Warm: session, user, completion, H5P results; the body comes from the cache."""
     from tests.h5p.conftest import upload_fixture
 
     package = upload_fixture("h5p-standalone-h5p-test.h5p")

@@ -190,9 +190,11 @@ class LessonPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from lms.courses import selectors
+        from lms.courses.lesson_cache import body_html
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_state(lesson=self, user=request.user))
+        context["body_html"] = body_html(self, context)
         return context
 
 
