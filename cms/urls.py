@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("h5p/", include("lms.h5p.urls")),
     path("learn/", include("lms.courses.urls")),
+    path("quizzes/", include("lms.quizzes.urls")),
     path("", include(people_urls)),
 ]
 

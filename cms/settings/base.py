@@ -94,7 +94,7 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -8,6 +8,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from lms.h5p.blocks import H5PActivityBlock
+from lms.quizzes.blocks import QuizBlock
 
 TEXT = _("Text")
 MEDIA = _("Media")
@@ -159,3 +160,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     checklist = ChecklistBlock()
     procedure = ProcedureBlock()
     h5p = H5PActivityBlock(group=PRACTICE)
+    quiz = QuizBlock(group=PRACTICE)

@@ -44,9 +44,9 @@ def lesson_at(url_path, *, request=None):
     if lesson is None:
         lesson = LessonPage.objects.filter(url_path=url_path).first()
         if lesson is not None:
-            restrictions = lesson.get_view_restrictions()
-            len(restrictions)  # evaluate: the results travel with the pickled queryset
-            lesson._cached_view_restrictions = restrictions
+            # A list, not the queryset: it unpickles faster, and serving only
+            # iterates over it (wagtail_hooks.check_view_restrictions).
+            lesson._cached_view_restrictions = list(lesson.get_view_restrictions())
             lesson._cached_outline = selectors.lesson_outline(lesson)
         cache.set(page_key, lesson if lesson is not None else NOT_A_LESSON, TIMEOUT)
     if lesson == NOT_A_LESSON or lesson is None:

@@ -320,27 +320,22 @@ def lesson_outline(lesson):
 def lesson_state(*, lesson, user):
     """For a lesson page: is it done, what is still needed, the course and the next
     lesson. The outline usually comes from the cache; what is personal costs one
-    query for the completion and one for H5P results (none without H5P)."""
+    query for the completion and one per kind of activity in the lesson."""
     person = user_person(user)
     completed = (
         person is not None
         and LessonCompletion.objects.filter(person=person, lesson_id=lesson.pk).exists()
     )
-    results = {}
-    if user.is_authenticated:
-        results = h5p_results_by_block(lesson=lesson, user=user)
+    results = activity_results(lesson=lesson, user=user)
     missing = []
     if person is not None and not completed:
-        missing = [
-            block_id
-            for block_id in lesson.required_activity_ids()
-            if not (results.get(block_id) and results[block_id].passed)
-        ]
+        missing = missing_activities(lesson=lesson, results=results)
     return {
         "person": person,
         "lesson_completed": completed,
         "missing_activities": missing,
-        "h5p_results": results,
+        "h5p_results": results["h5p"],
+        "quizzes_passed": results["quizzes"],
         **lesson_outline(lesson),
     }
 
@@ -350,31 +345,49 @@ def next_lesson_after(lesson):
     return lesson_outline(lesson)["next_lesson"]
 
 
-def h5p_results_by_block(*, lesson, user):
-    """{block id: H5PResult} for the user in this lesson; one query, and none at all
-    for a lesson without H5P activities."""
-    if not any(block.get("type") == "h5p" for block in lesson.body.raw_data):
-        return {}
-    from lms.h5p.models import H5PResult
+def activity_results(*, lesson, user):
+    """{"h5p": {block id: H5PResult}, "quizzes": {ids of quizzes passed}} for the
+    user in this lesson: one query per kind of activity the lesson holds, none for
+    a lesson without activities or a visitor who is not signed in."""
+    results = {"h5p": {}, "quizzes": set()}
+    if not user.is_authenticated:
+        return results
+    blocks = [b for b in lesson.body.raw_data if b.get("type") in ("h5p", "quiz")]
+    if any(block["type"] == "h5p" for block in blocks):
+        from lms.h5p.models import H5PResult
 
-    return {
-        result.block_id: result
-        for result in H5PResult.objects.filter(user=user, lesson_id=lesson.pk)
-    }
+        results["h5p"] = {
+            result.block_id: result
+            for result in H5PResult.objects.filter(user=user, lesson_id=lesson.pk)
+        }
+    quiz_ids = {(b.get("value") or {}).get("quiz") for b in blocks} - {None}
+    person = user_person(user)
+    if quiz_ids and person is not None:
+        from lms.quizzes.selectors import quizzes_passed
+
+        results["quizzes"] = quizzes_passed(person=person, quiz_ids=quiz_ids)
+    return results
+
+
+def missing_activities(*, lesson, results):
+    """Block ids of the required activities not passed yet, given ``results``."""
+    missing = []
+    for block_id, (block_type, value) in lesson.required_activities().items():
+        if block_type == "quiz":
+            passed = value.get("quiz") in results["quizzes"]
+        else:
+            result = results["h5p"].get(block_id)
+            passed = bool(result and result.passed)
+        if not passed:
+            missing.append(block_id)
+    return missing
 
 
 def activities_not_passed(*, lesson, user):
-    required = lesson.required_activity_ids()
-    if not required:
+    if not lesson.required_activities():
         return []
-    from lms.h5p.models import H5PResult
-
-    passed = set(
-        H5PResult.objects.filter(
-            user=user, lesson_id=lesson.pk, block_id__in=required, passed=True
-        ).values_list("block_id", flat=True)
-    )
-    return [block_id for block_id in required if block_id not in passed]
+    results = activity_results(lesson=lesson, user=user)
+    return missing_activities(lesson=lesson, results=results)
 
 
 def progress_report(*, page, people):

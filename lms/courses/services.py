@@ -147,9 +147,10 @@ def _complete_if_done(*, enrolment, person, page):
         )
 
 
-def lesson_activity_passed(*, user, lesson_id, block_id):
-    """Called by the H5P app when a required activity is first passed: completes the
-    lesson once nothing else in it is missing."""
+def lesson_activity_passed(*, user, lesson_id, block_id=None):
+    """Called by the H5P and quiz apps when an activity is passed: completes the
+    lesson once nothing else in it is missing. ``block_id``, when known, is the
+    block just passed, so a lesson with no other activity needs no check."""
     person = user_person(user)
     lesson = LessonPage.objects.filter(pk=lesson_id).first()
     if person is None or lesson is None:
@@ -157,7 +158,7 @@ def lesson_activity_passed(*, user, lesson_id, block_id):
     others = [b for b in lesson.required_activity_ids() if b != str(block_id)]
     if others and selectors.activities_not_passed(lesson=lesson, user=user):
         return
-    # Not studying this course (or something else still missing): the H5P result
-    # is kept, and the lesson completes when the trainee comes back to it.
+    # Not studying this course (or something else still missing): the result is
+    # kept, and the lesson completes when the trainee comes back to it.
     with contextlib.suppress(PermissionDenied, ValidationError):
         lesson_complete(person=person, lesson=lesson, activities_checked=True)

@@ -132,6 +132,10 @@ class ModulePage(Page):
         return context
 
 
+# Blocks that a trainee passes or fails (see LessonPage.required_activities).
+ACTIVITY_BLOCKS = ("h5p", "quiz")
+
+
 class LessonPage(Page):
     summary = models.TextField(_("summary"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes to study"), default=15)
@@ -161,8 +165,8 @@ class LessonPage(Page):
     def get_view_restrictions(self):
         """Wagtail's version takes two queries (ancestors, then restrictions); this
         one query, with aliases' originals in a subquery, runs on every lesson view.
-        A lesson served from the page-tree cache brings the evaluated queryset along
-        (``lms.courses.lesson_cache``), so the view needs none."""
+        A lesson served from the page-tree cache brings the restrictions along as a
+        list (``lms.courses.lesson_cache``), so serving it needs no query."""
         from wagtail.models import Page, PageViewRestriction
 
         cached = self.__dict__.get("_cached_view_restrictions")
@@ -179,14 +183,19 @@ class LessonPage(Page):
             models.Q(page__path__in=paths) | models.Q(page_id__in=originals)
         ).select_related("page")
 
-    def required_activity_ids(self):
-        """Block ids of the H5P activities that must be passed to complete it."""
-        # raw_data: no need to load the chosen packages just to read a flag.
-        return [
-            block["id"]
+    def required_activities(self):
+        """{block id: (block type, stored value)} of the H5P activities and quizzes
+        that must be passed to complete the lesson."""
+        # raw_data: no need to load the chosen packages or quizzes to read a flag.
+        return {
+            block["id"]: (block["type"], block.get("value") or {})
             for block in self.body.raw_data
-            if block.get("type") == "h5p" and block.get("value", {}).get("required")
-        ]
+            if block.get("type") in ACTIVITY_BLOCKS
+            and (block.get("value") or {}).get("required")
+        }
+
+    def required_activity_ids(self):
+        return list(self.required_activities())
 
     def get_context(self, request, *args, **kwargs):
         from lms.courses import selectors
