@@ -19,3 +19,11 @@ from tests.factories.people import (  # noqa: F401
     UserFactory,
     person_with_role,
 )
+from tests.factories.quizzes import (  # noqa: F401
+    CategoryFactory,
+    QuestionBankFactory,
+    QuestionFactory,
+    QuizFactory,
+    QuizRuleFactory,
+    quiz_with_questions,
+)

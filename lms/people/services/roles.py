@@ -27,6 +27,17 @@ AUTHORING = [
     "courses.add_assignment",
     "courses.change_assignment",
     "courses.view_assignment",
+    # Question banks and quizzes (lms.quizzes); attempts are records: view only.
+    "quizzes.add_questionbank",
+    "quizzes.change_questionbank",
+    "quizzes.view_questionbank",
+    "quizzes.add_question",
+    "quizzes.change_question",
+    "quizzes.view_question",
+    "quizzes.add_quiz",
+    "quizzes.change_quiz",
+    "quizzes.view_quiz",
+    "quizzes.view_attempt",
 ]
 ROLE_PERMISSIONS = {
     Role.TRAINEE: [],

@@ -1,6 +1,7 @@
 """Starting, answering and submitting attempts. The server decides everything: which
 questions, in which order, when time is up and what the score is."""
 
+import contextlib
 import secrets
 from datetime import timedelta
 
@@ -28,31 +29,71 @@ class AttemptClosed(Exception):
         self.attempt = attempt
 
 
-def questions_draw(*, quiz, rng=None):
-    """[(Question, points)] for a new attempt, by the quiz's rules, in the order to
-    show. Two queries whatever the bank's size: the candidates' ids and kinds, then
-    the chosen questions. A rule that cannot be met is a ValidationError."""
-    rng = rng or _random
-    rules = list(quiz.rules.all())
-    if not rules:
-        raise ValidationError(_("This quiz has no questions yet."))
-    candidates = list(
+def _candidates(rules):
+    """(pk, bank, category, kind, difficulty) of every question the rules may draw:
+    one query whatever the bank's size."""
+    return list(
         Question.objects.filter(
             bank_id__in={rule.bank_id for rule in rules}, active=True
         ).values_list("pk", "bank_id", "category_id", "kind", "difficulty")
     )
+
+
+def _pool(rule, candidates):
+    return {
+        pk
+        for pk, bank, category, kind, difficulty in candidates
+        if bank == rule.bank_id
+        and (rule.category_id is None or category == rule.category_id)
+        and (not rule.kind or kind == rule.kind)
+        and (rule.difficulty is None or difficulty == rule.difficulty)
+    }
+
+
+def rules_problems(rules):
+    """Why these rules could fail to draw, or []: each rule must find its count
+    even after the earlier rules took the most they could from the same questions
+    (the draw takes rules in order and never repeats a question)."""
+    if not rules:
+        return [_("Add at least one rule that draws questions.")]
+    candidates = _candidates(rules)
+    pools = [_pool(rule, candidates) for rule in rules]
+    problems = []
+    for number, (rule, pool) in enumerate(zip(rules, pools, strict=True), start=1):
+        taken_before = sum(
+            min(earlier.count or 0, len(earlier_pool & pool))
+            for earlier, earlier_pool in zip(rules[: number - 1], pools, strict=False)
+        )
+        available = len(pool) - taken_before
+        if available < (rule.count or 0):
+            problems.append(
+                _(
+                    "Rule %(number)s asks for %(count)s questions but only "
+                    "%(available)s in the bank match it."
+                )
+                % {
+                    "number": number,
+                    "count": rule.count,
+                    "available": max(available, 0),
+                }
+            )
+    return problems
+
+
+def questions_draw(*, quiz, rng=None):
+    """[(Question, points)] for a new attempt, by the quiz's rules, in the order to
+    show. Two queries whatever the bank's size: the candidates, then the chosen
+    questions. A rule that cannot be met is a ValidationError."""
+    rng = rng or _random
+    rules = list(quiz.rules.all())
+    if not rules:
+        raise ValidationError(_("This quiz has no questions yet."))
+    candidates = _candidates(rules)
     taken = set()
     drawn = []
     for number, rule in enumerate(rules, start=1):
-        pool = [
-            pk
-            for pk, bank, category, kind, difficulty in candidates
-            if bank == rule.bank_id
-            and (rule.category_id is None or category == rule.category_id)
-            and (not rule.kind or kind == rule.kind)
-            and (rule.difficulty is None or difficulty == rule.difficulty)
-            and pk not in taken
-        ]
+        # Sorted: the same order in every process, so that a seeded draw repeats.
+        pool = sorted(_pool(rule, candidates) - taken)
         if len(pool) < rule.count:
             raise ValidationError(
                 _(
@@ -61,11 +102,10 @@ def questions_draw(*, quiz, rng=None):
                 )
                 % {"number": number, "count": rule.count, "available": len(pool)}
             )
-        picked = (
-            rng.sample(pool, rule.count)
-            if quiz.shuffle_questions
-            else pool[: rule.count]
-        )
+        if quiz.shuffle_questions:
+            picked = rng.sample(pool, rule.count)
+        else:
+            picked = pool[: rule.count]
         taken.update(picked)
         drawn += [(pk, rule.points) for pk in picked]
     if quiz.shuffle_questions:
@@ -188,18 +228,20 @@ def attempt_answer(*, attempt, position, choices, at=None):
     at = at or timezone.now()
     with transaction.atomic():
         attempt = _locked(attempt.pk)
-        if not attempt.is_open:
-            raise AttemptClosed(attempt)
-        if _time_is_up(attempt, at):
+        if attempt.is_open and _time_is_up(attempt, at):
+            # Closed and committed here: the AttemptClosed below must not undo it.
             _close(attempt, closed_by=_closed_by_clock(attempt), at=at)
-            raise AttemptClosed(attempt)
-        row = AttemptQuestion.objects.filter(attempt=attempt, position=position).first()
-        if row is None:
-            raise ValidationError(_("There is no such question in this attempt."))
-        row.response = _valid_choices(row.snapshot, choices)
-        row.answered_at = at
-        row.save(update_fields=["response", "answered_at"])
-    return row
+        if attempt.is_open:
+            row = AttemptQuestion.objects.filter(
+                attempt=attempt, position=position
+            ).first()
+            if row is None:
+                raise ValidationError(_("There is no such question in this attempt."))
+            row.response = _valid_choices(row.snapshot, choices)
+            row.answered_at = at
+            row.save(update_fields=["response", "answered_at"])
+            return row
+    raise AttemptClosed(attempt)
 
 
 def attempt_submit(*, attempt, answers=None, at=None):
@@ -230,12 +272,11 @@ def _close(attempt, *, closed_by, at, answers=None):
     rows = list(AttemptQuestion.objects.filter(attempt=attempt))
     for row in rows:
         if answers and row.position in answers:
-            try:
+            # An unreadable answer from the form is ignored; the saved one stands.
+            with contextlib.suppress(ValidationError):
                 choices = _valid_choices(row.snapshot, answers[row.position])
-            except ValidationError:
-                continue
-            if choices != (row.response or []):
-                row.response, row.answered_at = choices, at
+                if choices != (row.response or []):
+                    row.response, row.answered_at = choices, at
         row.correct, row.awarded = mark(
             snapshot=row.snapshot,
             response=row.response,
