@@ -14,6 +14,7 @@ from lms.courses.lesson_cache import lesson_at
 from lms.courses.selectors import learning_for
 from lms.people import selectors
 from lms.people.services.badges import badge_token
+from lms.quizzes.selectors import exams_for
 
 
 class HomePage(Page):
@@ -56,6 +57,7 @@ class HomePage(Page):
             can_see_people=user.has_perm("people.view_person"),
             can_use_admin=user.has_perm("wagtailadmin.access_admin"),
             learning=learning_for(person),
+            exams=exams_for(person) if person else [],
             # The drills and certs issues fill these sections.
             my_drills=[],
             my_qualifications=[],

@@ -1,10 +1,11 @@
 """Reads for quizzes: a trainee's standing, an attempt as the page shows it, and
 what a lesson needs to know."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.quizzes.constants import AttemptStatus, Grading, QuestionKind, Review
+from lms.quizzes.constants import AttemptStatus, Grading, QuestionKind, QuizKind, Review
 from lms.quizzes.models import Attempt, AttemptQuestion, Quiz
 
 
@@ -152,10 +153,20 @@ def attempt_review(attempt):
     return items
 
 
-def attempts_of_person(person):
-    return (
-        Attempt.objects.filter(person=person)
-        .select_related("quiz")
-        .prefetch_related(Prefetch("quiz__rules"))
-        .order_by("-started_at")
+def exams_for(person, *, at=None, limit=10):
+    """Open exams for the trainee's home, soonest closing first, each with whether
+    the person passed it and the attempt to continue, if any (one query)."""
+    at = at or timezone.now()
+    mine = Attempt.objects.filter(quiz=OuterRef("pk"), person=person)
+    return list(
+        Quiz.objects.filter(kind=QuizKind.EXAM)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=at))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=at))
+        .annotate(
+            passed=Exists(mine.filter(passed=True)),
+            open_attempt=Subquery(
+                mine.filter(status=AttemptStatus.IN_PROGRESS).values("public_id")[:1]
+            ),
+        )
+        .order_by("closes_at", "-created_at")[:limit]
     )

@@ -206,3 +206,21 @@ def test_question_images_are_served_as_renditions(client_for, world):
     html = client.get(response["Location"]).content.decode()
     figure = re.search(r'<p class="question__image"><img [^>]*>', html)[0]
     assert ".max-800x600" in figure and 'loading="lazy"' in figure
+
+
+def test_the_home_page_lists_open_exams(client_for, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    exam = quiz_with_questions(count=2, title="保安员资格考试")
+    quiz_with_questions(count=2, title="练习：消防", kind="practice")
+    quiz_with_questions(count=2, title="已结束的考试", closes_at=now - timedelta(days=1))
+    client = client_for(world.trainee.user)
+    home = client.get("/").content.decode()
+    assert "保安员资格考试" in home and reverse("quiz_detail", args=[exam.pk]) in home
+    assert "练习：消防" not in home and "已结束的考试" not in home
+    attempt, _response = start(client, exam)
+    home = client.get("/").content.decode()
+    assert reverse("quiz_attempt", args=[attempt.public_id]) in home
