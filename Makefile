@@ -66,6 +66,7 @@ bench: install
 	$(PY) bench/run.py
 	bench/peer.sh
 	$(PY) bench/run.py --compare
+	$(PY) bench/quiz_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -3,10 +3,11 @@
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.admin_helpers import SPREADSHEET_TYPES, spreadsheet_response
+from cms.admin_helpers import spreadsheet_response
+from cms.spreadsheets import SpreadsheetDownloadView
 from lms.people import selectors
 from lms.people.forms import ImportForm
 from lms.people.services.imports import (
@@ -56,20 +57,6 @@ class ImportPeopleView(WagtailAdminTemplateMixin, FormView):
         )
         context["report"] = report
         return self.render_to_response(self.get_context_data(**context))
-
-
-class SpreadsheetDownloadView(View):
-    """A GET that returns a spreadsheet; ``?format=csv`` or XLSX by default."""
-
-    permission = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        self.file_format = request.GET.get("format", "xlsx")
-        if self.file_format not in SPREADSHEET_TYPES:
-            self.file_format = "xlsx"
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ExportPeopleView(SpreadsheetDownloadView):

@@ -6,14 +6,18 @@ the user's language; import-export collects them per row and field, and the impo
 service (``services.imports``) turns them into the report the user reads.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from cms.spreadsheets import (
+    ChoiceLabelWidget,
+    Columns,
+    NamedObjectWidget,
+    RowCheckMixin,
+    spreadsheet_row,
+)
 from lms.people import crypto, idnumber, phones
 from lms.people.constants import PersonKind, PersonStatus
 from lms.people.models import Person
@@ -70,18 +74,7 @@ HEADER_ALIASES = {
 }
 
 
-def spreadsheet_row(dataset, number):
-    """The spreadsheet's row number (header = row 1) for import-export's 1-based data
-    row ``number``; blank rows dropped before the import still count."""
-    source_rows = getattr(dataset, "source_rows", None)
-    return source_rows[number - 1] if source_rows else number + 1
-
-
-def canonical_header(header):
-    """Map a header as people write it to our column name, or keep it as it is."""
-    key = "".join(str(header or "").split()).replace("_", "").lower()
-    field = HEADER_ALIASES.get(key)
-    return COLUMNS[field] if field else str(header or "").strip()
+PEOPLE_COLUMNS = Columns(COLUMNS, COLUMN_LABELS, HEADER_ALIASES, REQUIRED_COLUMNS)
 
 
 class RequiredTextWidget(widgets.CharWidget):
@@ -132,77 +125,19 @@ class IdNumberWidget(widgets.CharWidget):
             raise ValueError(f"“{text}”: {error.messages[0]}") from None
 
 
-class ChoiceLabelWidget(widgets.Widget):
-    """Accepts a choice's key or its label in any site language; blank gives the
-    default."""
-
-    def __init__(self, choices, default, synonyms=None):
-        super().__init__()
-        self.choices = choices
-        self.default = default
-        self.synonyms = synonyms or {}
-
-    @cached_property
-    def table(self):
-        """Keys and labels in every site language: built once per import, not per
-        cell (it activates each language in turn)."""
-        table = {value.lower(): value for value in self.choices.values}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                for value, label in self.choices.choices:
-                    table[str(label).lower()] = value
-        table.update(self.synonyms)
-        return table
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        if not text:
-            return self.default
-        found = self.table.get(text.lower())
-        if found is None:
-            allowed = "、".join(str(label) for label in self.choices.labels)
-            raise ValueError(
-                _("“%(value)s” is not one of: %(allowed)s.")
-                % {"value": text, "allowed": allowed}
-            )
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        return str(self.choices(value).label) if value else ""
+def team_widget(organisation):
+    """A team of the importing organisation, by name (teams are created on purpose,
+    not by a typo in a spreadsheet)."""
+    return NamedObjectWidget(
+        organisation.teams.all(),
+        unknown=lambda name, known: (
+            _("Unknown team “%(team)s”. Teams of %(org)s: %(known)s.")
+            % {"team": name, "org": organisation.name, "known": known}
+        ),
+    )
 
 
-class TeamWidget(widgets.Widget):
-    """A team of the importing organisation, by name; an unknown name is an error
-    (teams are created on purpose, not by a typo in a spreadsheet)."""
-
-    def __init__(self, organisation):
-        super().__init__()
-        self.organisation = organisation
-        self._teams = None
-
-    def teams(self):
-        if self._teams is None:
-            self._teams = {team.name: team for team in self.organisation.teams.all()}
-        return self._teams
-
-    def clean(self, value, row=None, **kwargs):
-        name = str(value or "").strip()
-        if not name:
-            return None
-        team = self.teams().get(name)
-        if team is None:
-            known = "、".join(sorted(self.teams())) or _("none yet")
-            raise ValueError(
-                _("Unknown team “%(team)s”. Teams of %(org)s: %(known)s.")
-                % {"team": name, "org": self.organisation.name, "known": known}
-            )
-        return team
-
-    def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
-
-
-class PersonResource(resources.ModelResource):
+class PersonResource(RowCheckMixin, resources.ModelResource):
     """Import into one organisation; export what the user may see."""
 
     name = fields.Field(
@@ -263,7 +198,7 @@ class PersonResource(resources.ModelResource):
         self.fields["team"] = fields.Field(
             attribute="team",
             column_name=COLUMNS["team"],
-            widget=TeamWidget(organisation) if organisation else widgets.Widget(),
+            widget=team_widget(organisation) if organisation else widgets.Widget(),
         )
         self._row_hashes = {}
 
@@ -299,36 +234,19 @@ class PersonResource(resources.ModelResource):
         digest = self._row_hashes.get(self._current_row)
         return self._existing.get(digest) if digest else None
 
-    def import_row(self, row, instance_loader, **kwargs):
-        self._current_row = kwargs.get("row_number")
-        return super().import_row(row, instance_loader, **kwargs)
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def row_problems(self, instance, row, *, failed, **kwargs):
         number = kwargs.get("row_number")
         if number in self._duplicate_of:
-            errors.setdefault("id_number", []).append(
-                ValidationError(
-                    _("The same ID number is already on row %(row)s of this file.")
-                    % {
-                        "row": spreadsheet_row(
-                            self._dataset, self._duplicate_of[number]
-                        )
-                    }
-                )
+            yield (
+                "id_number",
+                _("The same ID number is already on row %(row)s of this file.")
+                % {"row": spreadsheet_row(self._dataset, self._duplicate_of[number])},
             )
         elif instance.pk and instance.organisation_id != self.organisation.pk:
-            errors.setdefault("id_number", []).append(
-                ValidationError(
-                    _("This person is already registered with another organisation.")
-                )
+            yield (
+                "id_number",
+                _("This person is already registered with another organisation."),
             )
-        if errors:
-            raise ValidationError(errors)
 
     # Columns where an empty cell means "keep what is on file" for a known person
     # (a blank status must not make someone who has left deployable again).

@@ -3,12 +3,10 @@
 way a paper question bank reads."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.quizzes.constants import FALSE, TRUE, QuestionKind
-from lms.quizzes.validation import question_problems
 
 LETTERS = "ABCDEF"
 OPTION_FIELDS = [f"option_{letter.lower()}" for letter in LETTERS]
@@ -62,11 +60,8 @@ class QuestionForm(WagtailAdminModelForm):
             answer = sorted(
                 LETTERS.index(letter) for letter in cleaned.get("correct", [])
             )
-        problems = question_problems(
-            kind=kind, options=options, answer=answer, stem=cleaned.get("stem", "")
-        )
-        if problems:
-            raise ValidationError(problems)
+        # The model's clean() (run next, by the form's validation of the instance)
+        # applies question_problems to these and reports what is wrong, once.
         self.instance.options, self.instance.answer = options, answer
         return cleaned
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from lms.quizzes.constants import FALSE, TRUE, QuestionKind
 
-MAX_OPTIONS = 8
+MAX_OPTIONS = 6  # A to F: the admin form and the spreadsheet columns
 
 
 def question_problems(*, kind, options, answer, stem):

@@ -1,5 +1,6 @@
 """Wagtail admin for quizzes: question banks, questions and quizzes as snippets in
 one "Quizzes and exams" menu; spreadsheet import and statistics add their own views
+(``imports_admin``, ``statistics_admin``)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -85,3 +86,6 @@ class QuizzesGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuizzesGroup)
+
+# The spreadsheet import and the statistics register their own admin views.
+from lms.quizzes import imports_admin, statistics_admin  # noqa: E402,F401

@@ -61,3 +61,26 @@ def test_demo_logins_work(db, client, username, role):
     user = User.objects.get(username=username)
     assert user.groups.filter(name=role.value).exists()
     assert client.login(username=username, password=DEMO_PASSWORD)
+
+
+def test_demo_quizzes_are_ready_to_take(db, client):
+    from lms.courses.models import LessonPage
+    from lms.quizzes.demo import EXAM_TITLE, PRACTICE_TITLE
+    from lms.quizzes.models import Question, Quiz
+    from lms.quizzes.services.attempts import rules_problems
+
+    call_command("seed_demo", "--force")
+    call_command("seed_demo", "--force")  # idempotent: no second bank or exam
+    assert Question.objects.count() >= 100
+    categories = set(Question.objects.values_list("category__name", flat=True))
+    assert categories == {"法律法规", "巡逻防范", "消防安全", "应急救护", "反诈宣传"}
+    exam = Quiz.objects.get(title=EXAM_TITLE)
+    assert exam.total_points == 100 and exam.pass_mark == 60
+    assert not rules_problems(list(exam.rules.all()))
+    practice = Quiz.objects.get(title=PRACTICE_TITLE)
+    lesson = LessonPage.objects.get(slug="evacuation")
+    assert [b.value["quiz"].pk for b in lesson.body if b.block_type == "quiz"] == [
+        practice.pk
+    ]
+    client.login(username="trainee1", password=DEMO_PASSWORD)
+    assert EXAM_TITLE in client.get("/").content.decode()

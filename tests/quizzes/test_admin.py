@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 SINGLE = "A single-choice question needs exactly one correct option."
 MULTIPLE = "A multiple-choice question needs at least one correct option."
 TRUE_FALSE = "A true/false question has no options of its own."
+NO_SUCH_OPTION = "The correct answer names an option that does not exist."
 
 
 def question_form(category, **overrides):
@@ -53,12 +54,12 @@ def test_an_instructor_writes_a_question_with_lettered_options(client_for, world
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"correct": ["A", "B"]}, "exactly one correct option"),
-        ({"correct": []}, "exactly one correct option"),
-        ({"kind": "multiple", "correct": []}, "at least one correct option"),
-        ({"kind": "true_false", "true_or_false": "true"}, "no options of its own"),
-        ({"stem": " "}, ""),
-        ({"correct": ["E"]}, "does not exist"),
+        ({"correct": ["A", "B"]}, SINGLE),
+        ({"correct": []}, SINGLE),
+        ({"kind": "multiple", "correct": []}, MULTIPLE),
+        ({"kind": "true_false", "true_or_false": "true"}, TRUE_FALSE),
+        ({"stem": " "}, "The question text is empty."),
+        ({"correct": ["E"]}, NO_SUCH_OPTION),
     ],
 )
 def test_a_question_that_cannot_be_marked_is_refused(
@@ -72,6 +73,7 @@ def test_a_question_that_cannot_be_marked_is_refused(
     assert response.status_code == 200
     html = response.content.decode()
     assert any(text in html for text in either(message))
+    assert html.count("</li>\n<li>") < 2  # each problem said once
     assert not Question.objects.exists()
 
 

@@ -216,7 +216,9 @@ def test_the_home_page_lists_open_exams(client_for, world):
     now = timezone.now()
     exam = quiz_with_questions(count=2, title="保安员资格考试")
     quiz_with_questions(count=2, title="练习：消防", kind="practice")
-    quiz_with_questions(count=2, title="已结束的考试", closes_at=now - timedelta(days=1))
+    quiz_with_questions(
+        count=2, title="已结束的考试", closes_at=now - timedelta(days=1)
+    )
     client = client_for(world.trainee.user)
     home = client.get("/").content.decode()
     assert "保安员资格考试" in home and reverse("quiz_detail", args=[exam.pk]) in home

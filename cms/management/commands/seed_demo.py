@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lms.courses.demo import seed_courses
 from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from lms.quizzes.demo import seed_quizzes
 
 
 class Command(BaseCommand):
@@ -25,11 +26,12 @@ class Command(BaseCommand):
             )
         summary = seed_people()
         courses = seed_courses()
+        quizzes = seed_quizzes()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "
                 f"{summary['people']} people, {courses['courses']} courses, "
-                f"{courses['lessons']} lessons."
+                f"{courses['lessons']} lessons, {quizzes['questions']} questions."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
