@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.drills import views as drill_views
 from lms.people import reports
 from lms.people import urls as people_urls
 
@@ -23,6 +24,10 @@ urlpatterns = [
     path("h5p/", include("lms.h5p.urls")),
     path("learn/", include("lms.courses.urls")),
     path("quizzes/", include("lms.quizzes.urls")),
+    path("drills/", include("lms.drills.urls")),
+    # Printed in every drill's QR code (public contract): never change these.
+    path("c/<str:token>", drill_views.checkin, name="checkin"),
+    path("c/", drill_views.checkin_by_code, name="checkin_code"),
     path("", include(people_urls)),
 ]
 

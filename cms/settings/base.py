@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lms.courses",
     "lms.h5p",
     "lms.quizzes",
+    "lms.drills",
 ]
 
 MIDDLEWARE = [

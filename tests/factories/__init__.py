@@ -8,6 +8,7 @@ from tests.factories.courses import (  # noqa: F401
     ModulePageFactory,
     SeasonalClassPageFactory,
 )
+from tests.factories.drills import DrillFactory  # noqa: F401
 from tests.factories.h5p import H5PPackageFactory, H5PResultFactory  # noqa: F401
 from tests.factories.people import (  # noqa: F401
     ExternalCredentialFactory,

@@ -38,6 +38,12 @@ AUTHORING = [
     "quizzes.change_quiz",
     "quizzes.view_quiz",
     "quizzes.view_attempt",
+    # Drills (lms.drills); attendance is recorded by check-in, not typed in.
+    "drills.add_drill",
+    "drills.change_drill",
+    "drills.view_drill",
+    "drills.view_skillitem",
+    "drills.view_attendance",
 ]
 ROLE_PERMISSIONS = {
     Role.TRAINEE: [],

@@ -1,0 +1,277 @@
+"""Check-in pages (the public ``/c/<token>`` link in every drill QR code, and ``/c/``
+to type the text code) and the instructor's JSON feeds. A GET never changes state:
+the page posts the check-in itself, and has a button for phones without JavaScript.
+"""
+
+import secrets
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.signing import BadSignature, Signer
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cms.qr import qr_svg
+from lms.drills import selectors, services, tokens
+from lms.drills.constants import Refusal
+from lms.drills.models import Drill
+from lms.people.selectors import user_person
+
+DEVICE_COOKIE = "shouwang_device"
+DEVICE_MAX_AGE = 5 * 365 * 24 * 3600
+_signer = Signer(salt="shouwang.drills.device")
+
+
+def _client(request):
+    return {
+        "ip": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+    }
+
+
+def _device(request):
+    """A keyed hash of this phone's long-lived random cookie (set on first visit),
+    or a new cookie value to set. Clearing cookies gets a new device id: that is
+    logged and visible, not prevented."""
+    try:
+        value = _signer.unsign(request.COOKIES.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        value = None
+    fresh = None
+    if value is None:
+        value = secrets.token_hex(16)
+        fresh = _signer.sign(value)
+    device = salted_hmac("shouwang.drills.device-id", value).hexdigest()[:32]
+    return device, fresh
+
+
+def _location(post):
+    if post.get("consent") != "yes":
+        return None
+    try:
+        latitude, longitude = float(post["latitude"]), float(post["longitude"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return latitude, longitude
+
+
+def _refused(request, error, *, status=400, drill=None):
+    drill_id = getattr(error, "drill_id", None) or (drill.pk if drill else None)
+    services.refusal_log(
+        reason=error.reason,
+        drill_id=drill_id,
+        user=request.user,
+        detail=request.path,
+        **_client(request),
+    )
+    return render(
+        request,
+        "drills/checkin_result.html",
+        {"ok": False, "message": error.reason.label, "drill": drill},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def checkin(request, token):
+    """``/c/<token>``. Logged out: on to the login page, carrying a signed scan time
+    so that the scan counts as made now. Logged in: a page that posts the check-in
+    (by itself, or by its button)."""
+    stamp = request.POST.get("scan") or request.GET.get("scan")
+    scanned_at = tokens.scan_time_from(stamp, token)
+    try:
+        drill_id, _window, _signature = tokens.parse_token(token)
+    except tokens.TokenError as error:
+        return _refused(request, error)
+    drill = selectors.drill_for_checkin(drill_id)
+    if drill is None:
+        return _refused(request, tokens.TokenError(Refusal.FORGED))
+    if scanned_at is None:
+        scanned_at = timezone.now()
+        stamp = tokens.scan_stamp(token, scanned_at)
+    if not request.user.is_authenticated:
+        here = f"{request.path}?{urlencode({'scan': stamp})}"
+        return redirect(f"{reverse('login')}?{urlencode({'next': here})}")
+    person = user_person(request.user)
+    if person is None:
+        return _refused(
+            request, services.CheckinRefused(Refusal.NO_PERSON), drill=drill
+        )
+    if request.method == "GET":
+        return render(
+            request,
+            "drills/checkin.html",
+            {"drill": drill, "token": token, "stamp": stamp},
+        )
+    device, fresh_cookie = _device(request)
+    try:
+        attendance, created = services.checkin_by_token(
+            token=token,
+            person=person,
+            scanned_at=scanned_at,
+            device=device,
+            location=_location(request.POST),
+            **_client(request),
+        )
+    except (tokens.TokenError, services.CheckinRefused) as error:
+        return _refused(request, error, status=409, drill=drill)
+    response = render(
+        request,
+        "drills/checkin_result.html",
+        {"ok": True, "attendance": attendance, "created": created, "drill": drill},
+    )
+    if fresh_cookie:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            fresh_cookie,
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_by_code(request):
+    """``/c/``: type the six-character code shown under the drill's QR code."""
+    if request.method == "GET":
+        return render(request, "drills/checkin_code.html", {})
+    person = user_person(request.user)
+    if person is None:
+        return _refused(request, services.CheckinRefused(Refusal.NO_PERSON))
+    device, fresh_cookie = _device(request)
+    try:
+        attendance, created = services.checkin_by_code(
+            code=request.POST.get("code", ""),
+            person=person,
+            device=device,
+            location=_location(request.POST),
+            **_client(request),
+        )
+    except (tokens.TokenError, services.CheckinRefused) as error:
+        services.refusal_log(
+            reason=error.reason, user=request.user, detail="code", **_client(request)
+        )
+        return render(
+            request,
+            "drills/checkin_code.html",
+            {"error": error.reason.label, "code": request.POST.get("code", "")},
+            status=409,
+        )
+    response = render(
+        request,
+        "drills/checkin_result.html",
+        {
+            "ok": True,
+            "attendance": attendance,
+            "created": created,
+            "drill": attendance.drill,
+        },
+    )
+    if fresh_cookie:
+        response.set_cookie(
+            DEVICE_COOKIE, fresh_cookie, max_age=DEVICE_MAX_AGE, httponly=True
+        )
+    return response
+
+
+def _led_drill(request, pk):
+    """A drill the signed-in user may run: its instructors, or anyone who may
+    change drills (training managers, site admins)."""
+    drill = Drill.objects.filter(pk=pk).first()
+    if drill is None:
+        raise Http404
+    user = request.user
+    if not (
+        user.has_perm("drills.change_drill")
+        or drill.instructors.filter(pk=user.pk).exists()
+    ):
+        raise PermissionDenied
+    return drill
+
+
+@login_required
+@require_GET
+def current_token(request, pk):
+    """The display page's feed: the current token, its QR code, the text code and
+    how long they last, by the server's clock."""
+    drill = _led_drill(request, pk)
+    now = timezone.now()
+    token = tokens.token_for(drill, now)
+    url = request.build_absolute_uri(reverse("checkin", args=[token]))
+    window = tokens.window_of(drill, now)
+    response = JsonResponse(
+        {
+            "drill": drill.pk,
+            "open": drill.checkin_open(now),
+            "token": token,
+            "url": url,
+            "code": tokens.text_code_for(drill, now),
+            "svg": str(qr_svg(url, box_size=10)),
+            "seconds_left": max(
+                (tokens.window_ends(drill, window) - now).total_seconds(), 0
+            ),
+            "server_time": now.isoformat(),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def attendance_json(request, pk):
+    drill = _led_drill(request, pk)
+    rows = [
+        {
+            "person": a.person_id,
+            "name": a.person.name,
+            "organisation": a.person.organisation.name,
+            "team": a.person.team.name if a.person.team_id else "",
+            "status": a.status,
+            "method": a.method,
+            "scanned_at": a.scanned_at.isoformat(),
+            "flags": a.flags,
+            "voided": a.voided_at is not None,
+        }
+        for a in selectors.attendance_of(drill)
+    ]
+    expected = selectors.invited_people(drill).count()
+    counted = [r for r in rows if not r["voided"]]
+    return JsonResponse(
+        {
+            "drill": drill.pk,
+            "expected": expected,
+            "present": sum(r["status"] == "present" for r in counted),
+            "late": sum(r["status"] == "late" for r in counted),
+            "flagged": sum(bool(r["flags"]) for r in counted),
+            "absent": sum(r["status"] == "absent" for r in counted),
+            "attendance": rows,
+        }
+    )
+
+
+@login_required
+@require_GET
+def display(request, pk):
+    """The projector page: the rotating QR code and the text code, fed by
+    ``current_token`` every few seconds."""
+    drill = _led_drill(request, pk)
+    return render(
+        request,
+        "drills/display.html",
+        {
+            "drill": drill,
+            "token_url": reverse("drill_token", args=[drill.pk]),
+            "code_url": request.build_absolute_uri(reverse("checkin_code")),
+        },
+    )

@@ -1,0 +1,52 @@
+"""Wagtail admin: drills and the skills each drill type checks, in one "Drills"
+menu; each drill in the list links to its check-in display."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lms.drills.models import Drill, SkillItem
+
+
+class DrillViewSet(SnippetViewSet):
+    model = Drill
+    icon = "date"
+    menu_label = _("Drills")
+    list_display = ["title", "drill_type", "starts_at", "location_name", "closed_at"]
+    list_filter = ["drill_type"]
+    search_fields = ["title", "location_name"]
+    ordering = ["-starts_at"]
+    copy_view_enabled = True
+
+
+class SkillItemViewSet(SnippetViewSet):
+    model = SkillItem
+    icon = "tick-inverse"
+    menu_label = _("Skills to assess")
+    list_display = ["title", "drill_type", "required", "sort_order"]
+    list_filter = ["drill_type"]
+
+
+class DrillsGroup(SnippetViewSetGroup):
+    menu_label = _("Drills")
+    menu_icon = "date"
+    menu_name = "drills"
+    menu_order = 180
+    items = (DrillViewSet, SkillItemViewSet)
+
+
+register_snippet(DrillsGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def drill_display_button(snippet, user, next_url=None):
+    if isinstance(snippet, Drill):
+        yield Button(
+            _("Check-in display"),
+            reverse("drill_display", args=[snippet.pk]),
+            icon_name="view",
+            priority=20,
+        )

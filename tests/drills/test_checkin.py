@@ -1,0 +1,218 @@
+"""Checking in: by the QR link, through a login, by the text code; the records it
+makes and the ones it refuses."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.drills import services, tokens
+from lms.drills.constants import AttendanceStatus, Flag, Refusal, WalkIns
+from lms.drills.models import Attendance, CheckinLog
+from tests.factories import DrillFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drill(world):
+    return DrillFactory(organisations=[world.company])
+
+
+def checkin_url(drill, at=None):
+    return reverse("checkin", args=[tokens.token_for(drill, at or timezone.now())])
+
+
+def test_get_shows_the_drill_and_changes_nothing(client_for, world, drill):
+    page = client_for(world.trainee.user).get(checkin_url(drill))
+    assert page.status_code == 200 and drill.title in page.content.decode()
+    assert 'name="scan"' in page.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_posting_checks_in_once(client_for, world, drill):
+    client = client_for(world.trainee.user)
+    url = checkin_url(drill)
+    first = client.post(url)
+    assert 'data-checkin="ok"' in first.content.decode()
+    again = client.post(url)
+    assert 'data-checkin="ok"' in again.content.decode()
+    attendance = Attendance.objects.get()
+    assert (attendance.person, attendance.status) == (world.trainee, "present")
+    assert attendance.device and attendance.ip == "127.0.0.1"
+
+
+def test_a_logged_out_scan_counts_at_the_time_it_was_made(client, world, drill):
+    """The code on screen is scanned logged out; logging in takes a minute; the
+    check-in still counts, at the scan time."""
+    from tests.factories.people import PASSWORD
+
+    scanned = timezone.now()
+    url = checkin_url(drill, scanned)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    login = client.post(response["Location"], {"username": "t1", "password": PASSWORD})
+    next_url = login["Location"]
+    assert next_url.startswith(url + "?scan=")
+    page = client.get(next_url)
+    stamp = page.context["stamp"]
+    # the token's windows are long gone by the time the form is sent
+    later = scanned + timedelta(minutes=2)
+    import time_machine
+
+    with time_machine.travel(later, tick=False):
+        done = client.post(url, {"scan": stamp})
+    assert 'data-checkin="ok"' in done.content.decode()
+    attendance = Attendance.objects.get()
+    assert abs((attendance.scanned_at - scanned).total_seconds()) < 1
+
+
+def test_an_expired_code_is_refused_and_logged(client_for, world, drill):
+    old = checkin_url(drill, timezone.now() - timedelta(minutes=2))
+    response = client_for(world.trainee.user).post(old)
+    assert response.status_code == 409
+    assert 'data-checkin="refused"' in response.content.decode()
+    assert not Attendance.objects.exists()
+    assert CheckinLog.objects.get().reason == Refusal.EXPIRED
+
+
+@pytest.mark.parametrize("token", ["garbage", "999999-1-0123456789abcdef"])
+def test_malformed_and_unknown_tokens(client_for, world, token):
+    response = client_for(world.trainee.user).post(reverse("checkin", args=[token]))
+    assert response.status_code == 400
+    assert not Attendance.objects.exists()
+    assert CheckinLog.objects.count() == 1
+
+
+def test_late_and_closed(client_for, world):
+    now = timezone.now()
+    late = DrillFactory(
+        organisations=[world.company], starts_at=now - timedelta(minutes=30)
+    )
+    client = client_for(world.trainee.user)
+    client.post(checkin_url(late))
+    assert Attendance.objects.get(drill=late).status == AttendanceStatus.LATE
+    closed = DrillFactory(organisations=[world.company], closed_at=now)
+    response = client_for(world.colleague.user).post(checkin_url(closed))
+    assert response.status_code == 409
+    assert not Attendance.objects.filter(drill=closed).exists()
+
+
+def test_walk_ins_are_flagged_or_refused_as_the_drill_says(client_for, world, drill):
+    client_for(world.outsider.user).post(checkin_url(drill))
+    assert Attendance.objects.get().flags == [Flag.WALK_IN]
+    strict = DrillFactory(organisations=[world.company], walk_ins=WalkIns.REFUSE)
+    response = client_for(world.outsider.user).post(checkin_url(strict))
+    assert response.status_code == 409
+    assert not Attendance.objects.filter(drill=strict).exists()
+
+
+def test_one_phone_checks_in_one_person(client_for, world, drill):
+    first = client_for(world.trainee.user)
+    first.post(checkin_url(drill))
+    device_cookie = first.cookies["shouwang_device"].value
+    friend = client_for(world.colleague.user)
+    friend.cookies["shouwang_device"] = device_cookie  # the same phone
+    response = friend.post(checkin_url(drill))
+    assert response.status_code == 409
+    assert Attendance.objects.count() == 1
+    assert CheckinLog.objects.get().reason == Refusal.DEVICE_USED
+
+
+def test_location_is_coarse_and_far_away_is_flagged(client_for, world, drill):
+    client_for(world.trainee.user).post(
+        checkin_url(drill),
+        {"consent": "yes", "latitude": "22.6012345", "longitude": "114.0209876"},
+    )
+    attendance = Attendance.objects.get()
+    assert str(attendance.latitude) == "22.601"
+    assert attendance.distance_m > drill.radius_m
+    assert Flag.OUTSIDE_AREA in attendance.flags
+
+
+def test_no_location_without_consent(client_for, world, drill):
+    client_for(world.trainee.user).post(
+        checkin_url(drill), {"latitude": "22.6", "longitude": "114.0"}
+    )
+    assert Attendance.objects.get().latitude is None
+
+
+def test_the_text_code(client_for, world, drill):
+    client = client_for(world.trainee.user)
+    code = tokens.text_code_for(drill, timezone.now())
+    response = client.post(reverse("checkin_code"), {"code": code.lower()})
+    assert 'data-checkin="ok"' in response.content.decode()
+    wrong = client_for(world.colleague.user).post(
+        reverse("checkin_code"), {"code": "ZZZZZZ"}
+    )
+    assert wrong.status_code == 409
+    assert Attendance.objects.count() == 1
+
+
+def test_closing_marks_the_missing_absent(world, drill):
+    services.attendance_record(
+        drill=drill,
+        person=world.trainee,
+        method="qr",
+        scanned_at=timezone.now(),
+    )
+    marked = services.drill_close(drill=drill, actor=world.instructor.user)
+    absent = Attendance.objects.filter(drill=drill, status=AttendanceStatus.ABSENT)
+    assert marked == absent.count() >= 1
+    assert world.colleague in {a.person for a in absent}
+    assert Attendance.objects.get(drill=drill, person=world.trainee).status == "present"
+
+
+def test_voiding_keeps_the_row_with_who_and_why(world, drill):
+    attendance, _ = services.attendance_record(
+        drill=drill, person=world.trainee, method="qr", scanned_at=timezone.now()
+    )
+    services.attendance_void(
+        attendance=attendance, actor=world.instructor.user, reason="代签"
+    )
+    attendance.refresh_from_db()
+    assert attendance.voided_by == world.instructor.user and not attendance.counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_in_path_makes_at_most_three_queries(
+    client_for, django_assert_max_num_queries
+):
+    """Session, user with person, the INSERT: the drill comes from the cache."""
+    from tests.conftest import world as make_world
+
+    people = make_world.__wrapped__(None)
+    drill = DrillFactory(organisations=[people.company])
+    client = client_for(people.trainee.user)
+    client.get(checkin_url(drill))  # warms the drill cache
+    with django_assert_max_num_queries(3):
+        response = client.post(checkin_url(drill))
+    assert 'data-checkin="ok"' in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_simultaneous_scans_make_one_row():
+    drill = DrillFactory()
+    person = PersonFactory()
+    errors = []
+
+    def scan():
+        try:
+            services.checkin_by_token(
+                token=tokens.token_for(drill, timezone.now()), person=person
+            )
+        except Exception as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert Attendance.objects.filter(drill=drill, person=person).count() == 1
