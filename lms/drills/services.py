@@ -197,3 +197,30 @@ def attendance_excuse(*, drill, person, actor, reason):
         },
     )
     return attendance
+
+
+def checkin_by_instructor(
+    *, drill, actor, person=None, badge=None, scanned_at=None, method=None
+):
+    """An instructor checks someone in: by scanning their badge (``badge``, the
+    token in the personal QR code) or by picking them from the list (``person``).
+    ``scanned_at`` is the scan time kept by the instructor's phone while it was
+    offline; it must not be in the future. Returns (attendance, created)."""
+    from lms.people.services.badges import person_from_badge_token
+
+    now = timezone.now()
+    at = min(scanned_at or now, now)
+    if badge is not None:
+        person = person_from_badge_token(badge)
+        if person is None:
+            raise CheckinRefused(Refusal.FORGED, drill)
+        method = method or CheckinMethod.BADGE
+    if person is None:
+        raise CheckinRefused(Refusal.MALFORMED, drill)
+    return attendance_record(
+        drill=drill,
+        person=person,
+        method=method or CheckinMethod.MANUAL,
+        scanned_at=at,
+        recorded_by=actor,
+    )

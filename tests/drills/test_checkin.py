@@ -216,3 +216,29 @@ def test_many_simultaneous_scans_make_one_row():
         thread.join()
     assert not errors
     assert Attendance.objects.filter(drill=drill, person=person).count() == 1
+
+
+def test_an_instructor_checks_in_a_badge_even_later_from_an_offline_queue(world, drill):
+    from lms.people.services.badges import badge_token
+
+    scanned = timezone.now() - timedelta(minutes=3)
+    attendance, created = services.checkin_by_instructor(
+        drill=drill,
+        actor=world.instructor.user,
+        badge=badge_token(world.trainee),
+        scanned_at=scanned,
+    )
+    assert created and attendance.scanned_at == scanned
+    assert attendance.method == "badge" and attendance.recorded_by_id
+    # the queue is sent again after a timeout: accepted once
+    again, created = services.checkin_by_instructor(
+        drill=drill,
+        actor=world.instructor.user,
+        badge=badge_token(world.trainee),
+        scanned_at=scanned,
+    )
+    assert not created and again.pk == attendance.pk
+    with pytest.raises(services.CheckinRefused):
+        services.checkin_by_instructor(
+            drill=drill, actor=world.instructor.user, badge="SWB1:forged"
+        )
