@@ -12,6 +12,7 @@ from wagtail.url_routing import RouteResult
 from cms.qr import qr_svg
 from lms.courses.lesson_cache import lesson_at
 from lms.courses.selectors import learning_for
+from lms.drills.selectors import drills_for
 from lms.people import selectors
 from lms.people.services.badges import badge_token
 from lms.quizzes.selectors import exams_for
@@ -59,7 +60,7 @@ class HomePage(Page):
             learning=learning_for(person),
             exams=exams_for(person) if person else [],
             # The drills and certs issues fill these sections.
-            my_drills=[],
+            my_drills=drills_for(person),
             my_qualifications=[],
         )
         return context

@@ -90,3 +90,176 @@ def drills_for_code(at):
         )
         if drill.checkin_open(at)
     ]
+
+
+def missing_people(drill):
+    """Invited people not (or no longer) counted at the drill: no check-in, absent,
+    or a voided check-in; excused people are not missing."""
+    from lms.drills.constants import AttendanceStatus
+
+    covered = Attendance.objects.filter(
+        drill=drill,
+        voided_at__isnull=True,
+        status__in=[
+            AttendanceStatus.PRESENT,
+            AttendanceStatus.LATE,
+            AttendanceStatus.EXCUSED,
+        ],
+    ).values("person_id")
+    return (
+        invited_people(drill)
+        .exclude(pk__in=covered)
+        .select_related("organisation", "team")
+        .order_by("organisation__name", "name")
+    )
+
+
+def dashboard_of(drill):
+    """What the instructor's dashboard lists, in two queries: the flagged check-ins
+    (not voided) and the missing people."""
+    flagged = [a for a in attendance_of(drill) if a.flags and a.voided_at is None]
+    return {"flagged": flagged, "missing": list(missing_people(drill))}
+
+
+def present_attendance_of(drill):
+    """Present and late check-ins, not voided, with their skill results (two
+    queries), for the skill assessment."""
+    from lms.drills.constants import AttendanceStatus
+
+    return list(
+        attendance_of(drill)
+        .filter(
+            voided_at__isnull=True,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE],
+        )
+        .prefetch_related("skill_results")
+        .order_by("person__name", "pk")
+    )
+
+
+def skill_items_for(drill):
+    from lms.drills.models import SkillItem
+
+    return list(SkillItem.objects.filter(drill_type=drill.drill_type))
+
+
+def drill_passed(attendance, items=None):
+    """True when the person passed every required skill of the drill's type (and
+    was present). ``items`` (the drill type's SkillItems) and prefetched
+    ``skill_results`` avoid queries when listing many people."""
+    if not attendance.counts:
+        return False
+    if items is None:
+        items = skill_items_for(attendance.drill)
+    required = {item.pk for item in items if item.required}
+    passed = {r.item_id for r in attendance.skill_results.all() if r.passed}
+    return required <= passed
+
+
+class MyDrills(list):
+    """The trainee's home section: drills as items that render with their own
+    template, and the practical hours attended this year."""
+
+    summary_template = "drills/includes/my_drills_summary.html"
+
+    def __init__(self, items, hours_this_year):
+        super().__init__(items)
+        self.hours_this_year = hours_this_year
+
+
+class MyDrillItem:
+    template = "drills/includes/my_drill_item.html"
+
+    def __init__(self, drill, attendance=None):
+        self.drill = drill
+        self.attendance = attendance
+
+    @property
+    def hours(self):
+        if self.attendance is not None and self.attendance.counts:
+            return self.drill.practical_hours
+        return None
+
+    def __str__(self):
+        return self.drill.title
+
+
+def drills_for(person, *, at=None, attended_limit=10):
+    """The trainee's drills: upcoming ones they are invited to (soonest first) and
+    the ones they attended in the last twelve months (latest first) with their
+    hours, and the practical hours attended this calendar year. Two queries
+    whatever the numbers (a year's attendance is a few dozen rows at most)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from lms.drills.constants import AttendanceStatus
+
+    at = at or timezone.now()
+    if person is None:
+        return MyDrills([], Decimal(0))
+    invited = Q(people=person) | Q(organisations=person.organisation_id)
+    if person.team_id is not None:
+        invited |= Q(teams=person.team_id)
+    upcoming_ids = (
+        Drill.objects.filter(invited, ends_at__gt=at, closed_at__isnull=True)
+        .order_by()
+        .values("pk")
+        .distinct()
+    )
+    upcoming = Drill.objects.filter(pk__in=upcoming_ids).order_by("starts_at")[:10]
+    local = timezone.localtime(at)
+    year_start = local.replace(
+        month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    attended = list(
+        Attendance.objects.filter(
+            person=person,
+            voided_at__isnull=True,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE],
+            drill__starts_at__gte=min(year_start, at - timedelta(days=366)),
+        )
+        .select_related("drill")
+        .order_by("-drill__starts_at")
+    )
+    hours = sum(
+        (a.drill.practical_hours for a in attended if a.drill.starts_at >= year_start),
+        Decimal(0),
+    )
+    seen = set()
+    items = []
+    for drill in upcoming:
+        seen.add(drill.pk)
+        items.append(MyDrillItem(drill))
+    for attendance in attended[:attended_limit]:
+        if attendance.drill_id not in seen:
+            items.append(MyDrillItem(attendance.drill, attendance))
+    return MyDrills(items, hours)
+
+
+def attendance_visible_to(
+    user, *, station=None, organisation=None, team=None, date_from=None, date_to=None
+):
+    """Attendance of the people ``user`` may see (lms.people scoping), filtered by
+    the report's choices; ``date_from`` and ``date_to`` are the drill's local
+    dates, both included."""
+    from lms.people.selectors import people_visible_to
+
+    attendances = Attendance.objects.filter(
+        person__in=people_visible_to(user).values("pk")
+    )
+    if station is not None:
+        attendances = attendances.filter(
+            Q(person__organisation__supervising_station=station)
+            | Q(person__organisation=station)
+        )
+    if organisation is not None:
+        attendances = attendances.filter(person__organisation=organisation)
+    if team is not None:
+        attendances = attendances.filter(person__team=team)
+    if date_from is not None:
+        attendances = attendances.filter(drill__starts_at__date__gte=date_from)
+    if date_to is not None:
+        attendances = attendances.filter(drill__starts_at__date__lte=date_to)
+    return attendances

@@ -224,3 +224,33 @@ def checkin_by_instructor(
         scanned_at=at,
         recorded_by=actor,
     )
+
+
+def skill_result_record(*, attendance, item, passed, actor):
+    """Record whether the person at ``attendance`` showed the skill ``item``; a
+    second assessment of the same pair replaces the first (one row, by
+    constraint). Only present people, and only skills of the drill's type."""
+    if not attendance.counts:
+        raise ValueError("only people present at the drill are assessed")
+    if item.drill_type != attendance.drill.drill_type:
+        raise ValueError("this skill is not checked at this type of drill")
+    from lms.drills.models import SkillResult
+
+    result, _created = SkillResult.objects.update_or_create(
+        attendance=attendance,
+        item=item,
+        defaults={"passed": bool(passed), "assessed_by": actor},
+    )
+    return result
+
+
+def skill_results_record(*, attendance, results, actor):
+    """Several skills of one person at once (one form on the instructor's phone):
+    ``results`` maps SkillItem to passed; all or none are saved."""
+    with transaction.atomic():
+        return [
+            skill_result_record(
+                attendance=attendance, item=item, passed=passed, actor=actor
+            )
+            for item, passed in results.items()
+        ]

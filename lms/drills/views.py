@@ -233,6 +233,7 @@ def attendance_json(request, pk):
     drill = _led_drill(request, pk)
     rows = [
         {
+            "id": a.pk,
             "person": a.person_id,
             "name": a.person.name,
             "organisation": a.person.organisation.name,
@@ -245,8 +246,10 @@ def attendance_json(request, pk):
         }
         for a in selectors.attendance_of(drill)
     ]
-    expected = selectors.invited_people(drill).count()
+    invited = set(selectors.invited_people(drill).values_list("pk", flat=True))
+    expected = len(invited)
     counted = [r for r in rows if not r["voided"]]
+    covered = {r["person"] for r in counted if r["status"] != "absent"}
     return JsonResponse(
         {
             "drill": drill.pk,
@@ -255,6 +258,10 @@ def attendance_json(request, pk):
             "late": sum(r["status"] == "late" for r in counted),
             "flagged": sum(bool(r["flags"]) for r in counted),
             "absent": sum(r["status"] == "absent" for r in counted),
+            "excused": sum(r["status"] == "excused" for r in counted),
+            # Invited and not present, late or excused (the dashboard's list).
+            "missing": len(invited - covered),
+            "closed": drill.closed_at is not None,
             "attendance": rows,
         }
     )

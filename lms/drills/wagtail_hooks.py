@@ -50,3 +50,42 @@ def drill_display_button(snippet, user, next_url=None):
             icon_name="view",
             priority=20,
         )
+
+
+@hooks.register("register_admin_urls")
+def register_drill_admin_urls():
+    from django.urls import path
+
+    from lms.drills.reports import AttendanceReportView
+
+    return [
+        path(
+            "drills/attendance-report/",
+            AttendanceReportView.as_view(),
+            name="drill_attendance_report",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_attendance_report_menu_item():
+    from cms.admin_helpers import PermissionMenuItem
+
+    return PermissionMenuItem(
+        _("Drill attendance"),
+        reverse("drill_attendance_report"),
+        icon_name="date",
+        order=181,
+        permission="people.view_person",
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def drill_dashboard_button(snippet, user, next_url=None):
+    if isinstance(snippet, Drill):
+        yield Button(
+            _("Dashboard"),
+            reverse("drill_dashboard", args=[snippet.pk]),
+            icon_name="list-ul",
+            priority=21,
+        )

@@ -84,3 +84,50 @@ def test_demo_quizzes_are_ready_to_take(db, client):
     ]
     client.login(username="trainee1", password=DEMO_PASSWORD)
     assert EXAM_TITLE in client.get("/").content.decode()
+
+
+def test_demo_drills_are_ready_to_try(db, client):
+    from django.utils import timezone
+
+    from lms.drills import selectors
+    from lms.drills.constants import AttendanceStatus, Flag
+    from lms.drills.demo import PAST, UPCOMING_TITLE
+    from lms.drills.models import Attendance, Drill, SkillItem, SkillResult
+
+    call_command("seed_demo", "--force")
+    counts = (
+        Drill.objects.count(),
+        Attendance.objects.count(),
+        SkillResult.objects.count(),
+    )
+    call_command("seed_demo", "--force")  # idempotent
+    assert counts == (
+        Drill.objects.count(),
+        Attendance.objects.count(),
+        SkillResult.objects.count(),
+    )
+    assert SkillItem.objects.filter(drill_type="fire").count() == 4
+    assert SkillItem.objects.filter(drill_type="first_aid").count() == 4
+    for title, *_rest in PAST:
+        drill = Drill.objects.get(title=title)
+        statuses = set(drill.attendances.values_list("status", flat=True))
+        assert statuses == {
+            AttendanceStatus.PRESENT,
+            AttendanceStatus.LATE,
+            AttendanceStatus.ABSENT,
+        }
+        flagged = [a for a in drill.attendances.all() if Flag.WALK_IN in a.flags]
+        assert len(flagged) == 1
+        passed = [
+            selectors.drill_passed(a) for a in drill.attendances.all() if a.counts
+        ]
+        assert any(passed) and not all(passed)
+    upcoming = Drill.objects.get(title=UPCOMING_TITLE)
+    assert upcoming.checkin_open(timezone.now())
+    assert upcoming.instructors.filter(username="instructor").exists()
+    client.login(username="trainee1", password=DEMO_PASSWORD)
+    home = client.get("/").content.decode()
+    assert UPCOMING_TITLE in home and PAST[0][0] in home
+    client.login(username="instructor", password=DEMO_PASSWORD)
+    page = client.get(f"/drills/{upcoming.pk}/dashboard/")
+    assert page.status_code == 200

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lms.courses.demo import seed_courses
+from lms.drills.demo import seed_drills
 from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from lms.quizzes.demo import seed_quizzes
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         summary = seed_people()
         courses = seed_courses()
         quizzes = seed_quizzes()
+        seed_drills()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "
