@@ -67,6 +67,9 @@ bench: install
 	bench/peer.sh
 	$(PY) bench/run.py --compare
 	$(PY) bench/quiz_import.py
+	@# Drill check-in burst: 1,000 trainees, 50 at a time, PostgreSQL (its own
+	@# database, BENCH_CHECKIN_DATABASE_URL, created and dropped) and Redis.
+	$(PY) bench/checkin.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,616 @@
+"""`make bench`, drill check-in burst: 1,000 trainees check in to one drill at once.
+
+A fresh PostgreSQL database (BENCH_CHECKIN_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/shouwang_checkin_bench; created and dropped here),
+one organisation, BENCH_CHECKIN_USERS (1000; 100 with --quick) trainees with a
+session each (written to the session store, as a login would), drills inviting the
+organisation with token_seconds=300 (one token stays valid for the whole run), the
+cache in Redis (bench settings: db 15; only this run's drill keys are deleted).
+
+gunicorn (BENCH_CHECKIN_WORKERS, default 2 sync workers; BENCH_CHECKIN_WORKER_CLASS,
+BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
+concurrency BENCH_CONCURRENCY (50):
+  1. baseline: GET /bench-ok/ (a trivial view), as many requests as check-ins;
+  2. burst: one POST /c/<token> per trainee (its own session, CSRF cookie + token and
+     the scan stamp of its untimed GET of the page);
+  3. double burst: on a second drill every trainee posts twice at the same moment.
+Rows are counted afterwards (lost = trainees - rows, duplicates = rows - people), and
+the queries of one check-in are counted in process. Results:
+BENCH_DIR/checkin-results.json.
+"""
+
+import asyncio
+import html
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+QUICK = "--quick" in sys.argv
+DB_URL = os.environ.get(
+    "BENCH_CHECKIN_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/shouwang_checkin_bench",
+)
+# bench/run.py and the bench settings read these when imported.
+os.environ["BENCH_DATABASE_URL"] = DB_URL
+os.environ.setdefault("BENCH_PORT", os.environ.get("BENCH_CHECKIN_PORT", "8073"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+
+from bench.run import (  # noqa: E402
+    BENCH_DIR,
+    CONCURRENCY,
+    ENV,
+    HOST,
+    PORT,
+    PY,
+    cookie_value,
+    http,
+    machine_busy_seconds,
+    say,
+    scenario,
+    wait_quiet,
+    wait_ready,
+)
+
+USERS = 100 if QUICK else int(os.environ.get("BENCH_CHECKIN_USERS", "1000"))
+WORKERS = int(os.environ.get("BENCH_CHECKIN_WORKERS", "2"))
+WORKER_CLASS = os.environ.get("BENCH_CHECKIN_WORKER_CLASS", "sync")
+THREADS = int(os.environ.get("BENCH_CHECKIN_THREADS", "1"))
+KEEP_DB = os.environ.get("BENCH_CHECKIN_KEEP_DB") == "1"
+RESULTS = BENCH_DIR / "checkin-results.json"
+TOKEN_SECONDS = 300
+# Targets from the drills issue: Moodle 4.5 + attendance served 71-74 check-ins/s,
+# p50 ~700 ms; its p99 is not published, so p50 is taken as a lower bound for it.
+TARGET_RPS = 370
+TARGET_P99_MS = 175
+TARGET_QUERIES = 3
+
+FORM_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|scan)" value="([^"]*)"')
+
+
+# --- database -----------------------------------------------------------------
+
+
+def _admin_conn():
+    import psycopg
+
+    parts = urlsplit(DB_URL)
+    conn = psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+    return conn, parts.path.lstrip("/")
+
+
+def _safe_name(name):
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        sys.exit(f"[checkin] unexpected database name {name!r}")
+    return name
+
+
+def db_create():
+    conn, name = _admin_conn()
+    with conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {_safe_name(name)} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {_safe_name(name)}")
+
+
+def db_drop():
+    from django.db import connections
+
+    connections.close_all()
+    conn, name = _admin_conn()
+    with conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {_safe_name(name)} WITH (FORCE)")
+
+
+# --- setup (in this process) -----------------------------------------------------
+
+
+def setup(n_users):
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from lms.drills.models import Drill
+    from lms.people.constants import OrganisationKind, Role
+    from lms.people.models import Organisation, Person, User
+    from lms.people.services.roles import role_group
+
+    t0 = time.perf_counter()
+    call_command("migrate", "--noinput", verbosity=0)
+    migrate_s = time.perf_counter() - t0
+    station = Organisation.objects.create(
+        code="BENCH-PCS", name="压测派出所", kind=OrganisationKind.POLICE_STATION
+    )
+    company = Organisation.objects.create(
+        code="BENCH-SEC",
+        name="压测保安公司",
+        kind=OrganisationKind.SECURITY_COMPANY,
+        supervising_station=station,
+    )
+    group = role_group(Role.TRAINEE)
+    users = []
+    for i in range(n_users + 1):  # the last one is for counting queries
+        user = User(username=f"drill{i:04d}", first_name=f"压测{i:04d}")
+        user.set_unusable_password()
+        users.append(user)
+    users = User.objects.bulk_create(users)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users]
+    )
+    Person.objects.bulk_create(
+        [
+            Person(user=u, name=f"压测学员{i:04d}", organisation=company)
+            for i, u in enumerate(users)
+        ]
+    )
+    sessions = []
+    for user in users[:n_users]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    now = timezone.now()
+    drills = {}
+    for key in ("warmup", "burst", "double", "queries"):
+        drill = Drill.objects.create(
+            title=f"压测演练 {key}",
+            drill_type="fire",
+            starts_at=now + timedelta(minutes=5),
+            ends_at=now + timedelta(hours=2),
+            token_seconds=TOKEN_SECONDS,
+        )
+        drill.organisations.add(company)
+        drills[key] = drill
+    return {
+        "sessions": sessions,
+        "drills": drills,
+        "query_user": users[-1],
+        "organisation": company,
+        "migrate_s": round(migrate_s, 1),
+    }
+
+
+def token(drill):
+    from django.utils import timezone
+
+    from lms.drills.tokens import token_for
+
+    return token_for(drill, timezone.now())
+
+
+def count_queries(drill, user):
+    """Queries of one check-in POST in process (warm: the page was loaded first,
+    as by the trainee's phone), CSRF enforced."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
+    client.raise_request_exception = False
+    client.force_login(user)
+    path = f"/c/{token(drill)}"
+    page = client.get(path)
+    fields = dict(FORM_FIELD.findall(page.content))
+    data = {k.decode(): html.unescape(v.decode()) for k, v in fields.items()}
+    with CaptureQueriesContext(connection) as ctx:
+        resp = client.post(path, data, HTTP_ORIGIN=f"http://{HOST}")
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return {
+        "status": resp.status_code,
+        "queries": len(sql),
+        "sql": sql,
+    }
+
+
+def rows_for(drill, expected):
+    from lms.drills.models import Attendance, CheckinLog
+
+    rows = Attendance.objects.filter(drill=drill)
+    n = rows.count()
+    people = rows.values("person_id").distinct().count()
+    return {
+        "expected": expected,
+        "rows": n,
+        "distinct_people": people,
+        "lost": expected - people,
+        "duplicates": n - people,
+        "refusals_logged": CheckinLog.objects.filter(drill_id=drill.pk).count(),
+    }
+
+
+def forget_drills(drills):
+    from django.core.cache import cache
+
+    from lms.drills.selectors import DRILL_KEY
+
+    cache.delete_many([DRILL_KEY.format(d.pk) for d in drills.values()])
+
+
+# --- load -------------------------------------------------------------------------
+
+
+def service_pids():
+    """This run's PostgreSQL backends (gunicorn's persistent connections to the
+    bench database), PostgreSQL's WAL writer, checkpointer and background writer,
+    and redis-server. Other databases on the same server are left out."""
+    conn, name = _admin_conn()
+    with conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE (datname = %s AND pid <> "
+            "pg_backend_pid()) OR backend_type IN "
+            "('walwriter', 'checkpointer', 'background writer')",
+            [name],
+        ).fetchall()
+    pids = [r[0] for r in rows]
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/comm") as fh:
+                if fh.read().strip() == "redis-server":
+                    pids.append(int(pid))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+def service_cpu_seconds(pids):
+    """{pid: CPU seconds} of the processes still alive."""
+    tick = os.sysconf("SC_CLK_TCK")
+    got = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        got[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return got
+
+
+def service_cpu_delta(before, after):
+    """CPU used between two readings: backends alive at both ends, and those that
+    started in between (CONN_MAX_AGE renews connections). A backend that ended in
+    between is lost: an underestimate, never an overestimate."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def nice_seconds():
+    """CPU time of niced processes (other people's test runs on a shared machine
+    run niced and fill whatever the benchmark leaves idle)."""
+    with open("/proc/stat") as fh:
+        return int(fh.readline().split()[2]) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(fn, into):
+    """Wrap a scenario step to keep every latency (run.scenario keeps p50/p99)."""
+
+    async def do(i):
+        t = time.perf_counter()
+        try:
+            return await fn(i)
+        finally:
+            into.append(time.perf_counter() - t)
+
+    return do
+
+
+async def load(meta, server_pid):
+    sessions = meta["sessions"]
+    n = len(sessions)
+    paths = {k: f"/c/{t}" for k, t in meta["tokens"].items()}
+    forms = {}  # (drill key, session) -> {"csrf", "scan", "cookie"}
+    secrets = {}  # session -> CSRF cookie (one per browser)
+    origin = f"http://{HOST}:{PORT}"
+
+    async def baseline(i):
+        status, _h, body = await http(
+            "GET", "/bench-ok/", {"Cookie": f"sessionid={sessions[i % n]}"}
+        )
+        return None if status == 200 and body == b"ok" else f"HTTP {status}"
+
+    def page(key):
+        async def get(i):
+            s = sessions[i % n]
+            cookie = f"sessionid={s}"
+            if s in secrets:
+                cookie += f"; csrftoken={secrets[s]}"
+            status, headers, body = await http("GET", paths[key], {"Cookie": cookie})
+            if status != 200:
+                return f"page HTTP {status}"
+            fields = {
+                k.decode(): html.unescape(v.decode())
+                for k, v in FORM_FIELD.findall(body)
+            }
+            if "csrfmiddlewaretoken" not in fields:
+                return "page without the check-in form"
+            secret = cookie_value(headers, "csrftoken") or secrets.get(s)
+            secrets[s] = secret
+            forms[key, s] = {
+                "csrf": fields["csrfmiddlewaretoken"],
+                "scan": fields.get("scan", ""),
+                "cookie": secret,
+            }
+            return None
+
+        return get
+
+    def post(key, who):
+        async def do(i):
+            s = sessions[who(i)]
+            form = forms.get((key, s))
+            if form is None:
+                return "no form (page GET failed)"
+            body = urlencode(
+                {"csrfmiddlewaretoken": form["csrf"], "scan": form["scan"]}
+            ).encode()
+            status, _h, resp = await http(
+                "POST",
+                paths[key],
+                {
+                    "Cookie": f"sessionid={s}; csrftoken={form['cookie']}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Origin": origin,
+                    "Referer": f"{origin}{paths[key]}",
+                },
+                body,
+            )
+            if status != 200:
+                return f"HTTP {status}"
+            return None
+
+        return do
+
+    say(f"[checkin] untimed: each trainee opens the check-in pages ({n} x 3)")
+    for key in ("warmup", "burst", "double"):
+        pre = await scenario(f"page {key}", page(key), n, 300, None)
+        if pre["errors"]:
+            say(f"[checkin] page GETs for {key}: {pre['error_kinds']}")
+    # Warm-up, not counted, on another drill: imports, caches, connections.
+    await scenario("warm-up", baseline, 200, 60, server_pid)
+    warm = await scenario(
+        "warm-up", post("warmup", lambda i: i % n), min(n, 300), 60, server_pid
+    )
+    say(f"[checkin] warm-up check-ins: {warm['requests']} req, {warm['error_kinds']}")
+    await asyncio.sleep(1)
+
+    results = {}
+    plan = [
+        ("baseline", "baseline GET /bench-ok/", baseline, n),
+        ("burst", "check-in POST /c/<token>", post("burst", lambda i: i), n),
+        (
+            "double",
+            "check-in x2 at once (same person)",
+            post("double", lambda i: i // 2),
+            2 * n,
+        ),
+    ]
+    for key, name, fn, count in plan:
+        lat = []
+        busy0, nice0, t0 = machine_busy_seconds(), nice_seconds(), time.monotonic()
+        db0 = service_cpu_seconds(service_pids())
+        res = await scenario(name, timed(fn, lat), count, 120, server_pid)
+        after = service_cpu_seconds(service_pids())
+        db = service_cpu_delta(db0, after)
+        res["pg_backends_started"] = sum(1 for pid in after if pid not in db0)
+        res["db_cache_cpu_ms_per_req"] = round(1000 * db / res["requests"], 2)
+        res["db_cache_cpu_pct"] = round(100 * db / res["elapsed_s"], 1)
+        res["max_ms"] = round(max(lat) * 1000, 1) if lat else None
+        spent = time.monotonic() - t0
+        res["machine_busy_pct"] = round(
+            100 * (machine_busy_seconds() - busy0) / spent, 1
+        )
+        res["niced_pct"] = round(100 * (nice_seconds() - nice0) / spent, 1)
+        results[key] = res
+        say(
+            f"[checkin] {name}: {res['requests']} req, {res['errors']} errors "
+            f"{res['error_kinds'] or ''}, {res['rps']} req/s, p50 {res['p50_ms']} ms, "
+            f"p99 {res['p99_ms']} ms, {res['server_cpu_ms_per_req']} ms server CPU/req"
+        )
+        await asyncio.sleep(1)
+    return results
+
+
+# --- orchestration ------------------------------------------------------------------
+
+
+def start_server(log):
+    args = [
+        str(Path(PY).parent / "gunicorn"),
+        "cms.wsgi:application",
+        f"--workers={WORKERS}",
+        f"--worker-class={WORKER_CLASS}",
+        f"--bind={HOST}:{PORT}",
+        "--timeout=60",
+        "--graceful-timeout=5",
+        "--log-level=warning",
+    ]
+    if WORKER_CLASS == "gthread":
+        args.append(f"--threads={THREADS}")
+    return subprocess.Popen(  # noqa: S603
+        args, env=ENV, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def stop_server(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def main():
+    if CONCURRENCY > 500 or not 1 <= USERS <= 10_000:
+        sys.exit("bounds: BENCH_CONCURRENCY <= 500, BENCH_CHECKIN_USERS 1..10000")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
+    say(f"[checkin] fresh database {urlsplit(DB_URL).path.lstrip('/')}, {USERS} users")
+    db_create()
+    drills = {}
+    try:
+        made = setup(USERS)
+        drills = made["drills"]
+        queries = count_queries(drills["queries"], made["query_user"])
+        say(
+            f"[checkin] setup done (migrate {made['migrate_s']} s); one check-in: "
+            f"{queries['queries']} queries, HTTP {queries['status']}"
+        )
+        meta = {
+            "sessions": made["sessions"],
+            "tokens": {k: token(d) for k, d in drills.items()},
+        }
+        from django.db import connections
+
+        connections.close_all()
+        try:
+            asyncio.run(http("GET", "/bench-ok/", timeout=2))
+            sys.exit(f"[checkin] port {PORT} is taken: set BENCH_CHECKIN_PORT")
+        except OSError:
+            pass  # free, as it should be
+        log_path = BENCH_DIR / "gunicorn-checkin.log"
+        with log_path.open("w") as log:
+            server = start_server(log)
+            try:
+                wait_ready(server)
+                busy_before = wait_quiet()
+                results = asyncio.run(load(meta, server.pid))
+            finally:
+                stop_server(server)
+        rows = {
+            "burst": rows_for(drills["burst"], USERS),
+            "double": rows_for(drills["double"], USERS),
+        }
+        tracebacks = log_path.read_text().count("Traceback")
+    finally:
+        if drills:
+            forget_drills(drills)
+        if KEEP_DB:
+            say("[checkin] BENCH_CHECKIN_KEEP_DB=1: database kept")
+        else:
+            db_drop()
+
+    from django.conf import settings
+
+    base = results["baseline"]
+    for key in ("burst", "double"):
+        res = results[key]
+        if base.get("server_cpu_ms_per_req") and res.get("server_cpu_ms_per_req"):
+            res["cpu_ratio_to_baseline"] = round(
+                res["server_cpu_ms_per_req"] / base["server_cpu_ms_per_req"], 1
+            )
+        res["rps_ratio_to_baseline"] = round(res["rps"] / base["rps"], 3)
+    burst = results["burst"]
+    targets = {
+        f"check-ins/s >= {TARGET_RPS} (5 x Moodle's 74)": burst["rps"] >= TARGET_RPS,
+        f"p99 < {TARGET_P99_MS} ms (1/4 of Moodle's p50 700 ms)": burst["p99_ms"]
+        < TARGET_P99_MS,
+        "no errors": burst["errors"] == 0 and results["double"]["errors"] == 0,
+        "lost = 0 and duplicates = 0 (burst)": rows["burst"]["lost"] == 0
+        and rows["burst"]["duplicates"] == 0,
+        "lost = 0 and duplicates = 0 (double)": rows["double"]["lost"] == 0
+        and rows["double"]["duplicates"] == 0,
+        f"queries per check-in <= {TARGET_QUERIES}": queries["queries"]
+        <= TARGET_QUERIES
+        and queries["status"] == 200,
+    }
+    out = {
+        "project": "shouwang",
+        "benchmark": "drill check-in burst",
+        "quick": QUICK,
+        "db": "postgres",
+        "nproc": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "trainees": USERS,
+        "concurrency": CONCURRENCY,
+        "server": {
+            "workers": WORKERS,
+            "worker_class": WORKER_CLASS,
+            "threads": THREADS if WORKER_CLASS == "gthread" else None,
+        },
+        "token_seconds": TOKEN_SECONDS,
+        "cache": settings.CACHES["default"]["BACKEND"],
+        "busy_pct_before": round(busy_before, 1),
+        "load_avg_after": os.getloadavg(),
+        "results": results,
+        "rows": rows,
+        "queries_per_checkin": {k: queries[k] for k in ("status", "queries", "sql")},
+        "gunicorn_tracebacks": tracebacks,
+        "targets": targets,
+    }
+    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    report(out)
+
+
+def report(out):
+    srv = out["server"]
+    say(
+        f"\nDrill check-in burst, PostgreSQL, {out['trainees']} trainees, concurrency "
+        f"{out['concurrency']}, gunicorn {srv['workers']} {srv['worker_class']} "
+        f"workers, {out['nproc']} CPUs, machine {out['busy_pct_before']}% busy before"
+    )
+    say(
+        f"{'scenario':34} {'req':>5} {'err':>4} {'req/s':>7} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'max ms':>7} {'srv ms/req':>10} {'x base':>6} "
+        f"{'pg+redis':>9} {'load%':>5} {'busy%':>6} {'nice%':>6}"
+    )
+    for r in out["results"].values():
+        say(
+            f"{r['scenario']:34} {r['requests']:5d} {r['errors']:4d} {r['rps']:7.1f} "
+            f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['max_ms']:7.1f} "
+            f"{r['server_cpu_ms_per_req']!s:>10} "
+            f"{r.get('cpu_ratio_to_baseline', 1.0)!s:>6} "
+            f"{r['db_cache_cpu_ms_per_req']!s:>9} {r['client_cpu_pct']:5.1f} "
+            f"{r['machine_busy_pct']:6.1f} {r['niced_pct']:6.1f}"
+        )
+        if r["error_kinds"]:
+            say(f"{'':34} errors: {r['error_kinds']}")
+    say(
+        "  srv ms/req: CPU of gunicorn (master + workers); pg+redis: CPU ms/req of "
+        "the postgres and redis-server processes; load%: the load client's CPU; "
+        "busy%: whole machine (200 = both cores), nice%: of which niced processes "
+        "(other people's runs)"
+    )
+    say("\nRows afterwards:")
+    for key, r in out["rows"].items():
+        say(
+            f"  {key:7} expected {r['expected']}, rows {r['rows']}, people "
+            f"{r['distinct_people']}, lost {r['lost']}, duplicates {r['duplicates']}, "
+            f"refusals logged {r['refusals_logged']}"
+        )
+    q = out["queries_per_checkin"]
+    say(f"\nQueries per check-in POST (in process, warm): {q['queries']}")
+    for i, sql in enumerate(q["sql"], 1):
+        say(f"  {i}. {sql[:110]}")
+    say("\nTargets:")
+    for name, ok in out["targets"].items():
+        say(f"  [{'met' if ok else 'NOT MET'}] {name}")
+    if out["gunicorn_tracebacks"]:
+        say(f"\n[checkin] tracebacks in {BENCH_DIR}/gunicorn-checkin.log")
+    say(f"\n[checkin] results: {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
