@@ -54,7 +54,7 @@ def quiz_standing(*, quiz, person):
 
 def attempt_of(*, public_id, person):
     return (
-        Attempt.objects.select_related("quiz")
+        Attempt.objects.select_related("quiz", "person")
         .filter(public_id=public_id, person=person)
         .first()
     )

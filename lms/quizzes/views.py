@@ -20,6 +20,7 @@ from lms.quizzes import selectors
 from lms.quizzes.services.attempts import (
     AttemptClosed,
     attempt_answer,
+    attempt_close_if_due,
     attempt_start,
     attempt_submit,
     attempts_close_expired,
@@ -54,12 +55,17 @@ def _lesson_id(request, quiz):
     return lesson.pk if holds else None
 
 
-@login_required
-@require_GET
-def quiz_detail(request, pk):
+def _quiz_or_404(pk):
     quiz = selectors.quiz_for_trainee(pk)
     if quiz is None:
         raise Http404
+    return quiz
+
+
+@login_required
+@require_GET
+def quiz_detail(request, pk):
+    quiz = _quiz_or_404(pk)
     person = _person(request)
     attempts_close_expired(quiz=quiz, person=person)
     context = {
@@ -74,9 +80,7 @@ def quiz_detail(request, pk):
 @login_required
 @require_POST
 def quiz_start(request, pk):
-    quiz = selectors.quiz_for_trainee(pk)
-    if quiz is None:
-        raise Http404
+    quiz = _quiz_or_404(pk)
     person = _person(request)
     try:
         attempt = attempt_start(
@@ -98,11 +102,7 @@ def _attempt_or_404(request, public_id):
 @login_required
 @require_GET
 def attempt_page(request, public_id):
-    attempt = _attempt_or_404(request, public_id)
-    if attempt.is_open and attempts_close_expired(
-        quiz=attempt.quiz, person=attempt.person
-    ):
-        attempt.refresh_from_db()
+    attempt = attempt_close_if_due(attempt=_attempt_or_404(request, public_id))
     if not attempt.is_open:
         return render(
             request,

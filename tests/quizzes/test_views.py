@@ -226,3 +226,19 @@ def test_the_home_page_lists_open_exams(client_for, world):
     attempt, _response = start(client, exam)
     home = client.get("/").content.decode()
     assert reverse("quiz_attempt", args=[attempt.public_id]) in home
+
+
+def test_opening_an_attempt_after_its_time_shows_the_result(client_for, world):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    quiz = quiz_with_questions(count=2, points=50, time_limit_minutes=5)
+    client = client_for(world.trainee.user)
+    attempt, response = start(client, quiz)
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        page = client.get(response["Location"]).content.decode()
+    assert 'data-score="0.00"' in page
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.TIMED_OUT

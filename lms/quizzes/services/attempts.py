@@ -4,6 +4,7 @@ questions, in which order, when time is up and what the score is."""
 import contextlib
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from lms.quizzes.constants import FALSE, TRUE, AttemptStatus, ClosedBy, QuestionKind
 from lms.quizzes.models import Attempt, AttemptQuestion, Question
 from lms.quizzes.models.records import SNAPSHOT_VERSION
-from lms.quizzes.scoring import mark, percent_of
+from lms.quizzes.scoring import CENT, mark, percent_of
 
 # Answers that left the phone just before the deadline may arrive a little after it.
 LATE_GRACE = timedelta(seconds=5)
@@ -286,7 +287,9 @@ def _close(attempt, *, closed_by, at, answers=None):
     AttemptQuestion.objects.bulk_update(
         rows, ["response", "answered_at", "correct", "awarded"]
     )
-    attempt.score = sum((row.awarded for row in rows), start=0)
+    # As stored (two decimals), so a page showing the attempt just closed reads
+    # the same as one that reloads it.
+    attempt.score = sum((row.awarded for row in rows), start=Decimal(0)).quantize(CENT)
     attempt.percent = percent_of(attempt.score, attempt.max_score)
     attempt.passed = attempt.percent >= quiz.pass_mark
     attempt.status = (
@@ -322,6 +325,19 @@ def _tell_courses(attempt):
         lesson_activity_passed(user=user, lesson_id=attempt.lesson_id)
 
 
+def attempt_close_if_due(*, attempt, at=None):
+    """Close ``attempt`` if its time ran out (no query when it has not): the attempt
+    page calls this before showing the questions."""
+    at = at or timezone.now()
+    if not attempt.is_open or not _time_is_up(attempt, at):
+        return attempt
+    with transaction.atomic():
+        attempt = _locked(attempt.pk)
+        if attempt.is_open and _time_is_up(attempt, at):
+            _close(attempt, closed_by=_closed_by_clock(attempt), at=at)
+    return attempt
+
+
 def attempts_close_expired(*, at=None, quiz=None, person=None):
     """Close (and score with what was saved) every open attempt whose time ran out:
     run by ``close_expired_attempts`` and before a trainee sees a quiz. Returns how
@@ -335,10 +351,6 @@ def attempts_close_expired(*, at=None, quiz=None, person=None):
     if person is not None:
         expired = expired.filter(person=person)
     closed = 0
-    for pk in expired.values_list("pk", flat=True):
-        with transaction.atomic():
-            attempt = _locked(pk)
-            if attempt.is_open and _time_is_up(attempt, at):
-                _close(attempt, closed_by=_closed_by_clock(attempt), at=at)
-                closed += 1
+    for attempt in expired.select_related("quiz"):
+        closed += not attempt_close_if_due(attempt=attempt, at=at).is_open
     return closed
