@@ -1,7 +1,9 @@
 """Small pieces the apps' Wagtail admin pages share."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 SPREADSHEET_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -28,3 +30,28 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return request.user.has_perm(self.permission)
+
+
+class AdminPageMixin(WagtailAdminTemplateMixin):
+    """A Wagtail admin page of our own (a report, an import): open only to users with
+    ``permission`` (or whom ``has_permission`` lets in), with the page's title as
+    the last breadcrumb, and ``export_format()`` for its ``?format=`` downloads."""
+
+    permission = ""
+    export_formats = tuple(SPREADSHEET_TYPES)
+
+    def has_permission(self, user):
+        return user.has_perm(self.permission)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def export_format(self):
+        """The ``?format=`` asked for if this page exports it, else ``None``."""
+        file_format = self.request.GET.get("format")
+        return file_format if file_format in self.export_formats else None

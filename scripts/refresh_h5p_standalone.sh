@@ -13,18 +13,10 @@ VERSION="${1:-3.8.2}"
 PACKAGE="h5p-standalone"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$ROOT/static/vendor/h5p-standalone"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
 
-cd "$WORK"
-TARBALL="$(npm pack --silent "$PACKAGE@$VERSION" | tail -n 1)"
-TARBALL_SHA256="$(sha256sum "$TARBALL" | cut -d' ' -f1)"
-tar -xzf "$TARBALL"
-
-rm -rf "$DEST"
-mkdir -p "$DEST"
-cp -R package/dist/. "$DEST/"
-cp package/LICENSE "$DEST/LICENSE"
+TARBALL_SHA256="$(
+    "$ROOT/scripts/vendor_npm_package.sh" "$PACKAGE" "$VERSION" "$DEST" dist/. LICENSE
+)"
 # H5P core (bundled into frame.bundle.js and styles/h5p.css) is GPL-3.0; the npm
 # package does not ship the licence text, so we add the system's copy when present.
 if [ -f /usr/share/common-licenses/GPL-3 ]; then
@@ -52,11 +44,7 @@ cd "$DEST"
     echo "- Fonts: Inter (SIL OFL 1.1, \`fonts/inter/LICENSE.txt\`), Open Sans"
     echo "  (SIL OFL 1.1, \`fonts/open-sans/OFL.txt\`)."
     echo
-    echo "## sha256 of every vendored file"
-    echo
-    echo '```'
-    find . -type f ! -name VERSION.md | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum
-    echo '```'
+    "$ROOT/scripts/vendor_npm_package.sh" --hashes .
 } > VERSION.md
 
 echo "Vendored $PACKAGE $VERSION into $DEST"

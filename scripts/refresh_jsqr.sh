@@ -14,18 +14,11 @@ VERSION="${1:-1.4.0}"
 PACKAGE="jsqr"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="$ROOT/static/vendor/jsqr"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
 
-cd "$WORK"
-TARBALL="$(npm pack --silent "$PACKAGE@$VERSION" | tail -n 1)"
-TARBALL_SHA256="$(sha256sum "$TARBALL" | cut -d' ' -f1)"
-tar -xzf "$TARBALL"
-
-rm -rf "$DEST"
-mkdir -p "$DEST"
-cp package/dist/jsQR.js "$DEST/jsQR.js"
-cp package/LICENSE "$DEST/LICENSE"
+TARBALL_SHA256="$(
+    "$ROOT/scripts/vendor_npm_package.sh" "$PACKAGE" "$VERSION" "$DEST" \
+        dist/jsQR.js LICENSE
+)"
 
 cd "$DEST"
 {
@@ -45,11 +38,7 @@ cd "$DEST"
     echo "- jsQR: Apache-2.0 (the jsQR authors; the package ships the licence text"
     echo "  without a copyright line) — see \`LICENSE\`."
     echo
-    echo "## sha256 of every vendored file"
-    echo
-    echo '```'
-    find . -type f ! -name VERSION.md | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum
-    echo '```'
+    "$ROOT/scripts/vendor_npm_package.sh" --hashes .
 } > VERSION.md
 
 echo "Vendored $PACKAGE $VERSION into $DEST"

@@ -2,13 +2,11 @@
 
 import tablib
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
-from cms.admin_helpers import SPREADSHEET_TYPES, spreadsheet_response
+from cms.admin_helpers import AdminPageMixin, spreadsheet_response
 from lms.courses import selectors
 from lms.courses.models import CoursePage, SeasonalClassPage
 from lms.people.selectors import people_visible_to
@@ -27,19 +25,12 @@ class ProgressForm(forms.Form):
         ).order_by("title")
 
 
-class CourseProgressView(WagtailAdminTemplateMixin, FormView):
+class CourseProgressView(AdminPageMixin, FormView):
     page_title = _("Course progress")
     header_icon = "tasks"
     template_name = "courses/admin/progress.html"
     form_class = ProgressForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("people.view_person"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+    permission = "people.view_person"
 
     def get_form_kwargs(self):
         return {"data": self.request.GET or None}
@@ -52,8 +43,7 @@ class CourseProgressView(WagtailAdminTemplateMixin, FormView):
             rows = selectors.progress_report(
                 page=page, people=people_visible_to(request.user)
             )
-            file_format = request.GET.get("format")
-            if file_format in SPREADSHEET_TYPES:
+            if file_format := self.export_format():
                 return spreadsheet_response(
                     _rows_dataset(rows).export(file_format),
                     file_format,

@@ -89,6 +89,13 @@ def excuse(request, pk):
         messages.error(request, _("That person is not invited to this drill."))
     elif not reason:
         messages.error(request, _("Give a reason to excuse someone."))
+    elif not selectors.missing_people(drill).filter(pk=person.pk).exists():
+        # Excusing overwrites the row: never a check-in that counts.
+        messages.error(
+            request,
+            _("%(name)s is already checked in or excused; nothing changed.")
+            % {"name": person.name},
+        )
     else:
         services.attendance_excuse(
             drill=drill, person=person, actor=request.user, reason=reason

@@ -4,13 +4,11 @@ what the user may see)."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.admin_helpers import SPREADSHEET_TYPES, spreadsheet_response
+from cms.admin_helpers import SPREADSHEET_TYPES, AdminPageMixin, spreadsheet_response
 from lms.drills import selectors
 from lms.drills.models import Attendance
 from lms.drills.resources import AttendanceResource
@@ -79,19 +77,12 @@ class AttendanceReportForm(forms.Form):
         return cleaned
 
 
-class AttendanceReportView(WagtailAdminTemplateMixin, FormView):
+class AttendanceReportView(AdminPageMixin, FormView):
     page_title = _("Drill attendance")
     header_icon = "date"
     template_name = "drills/admin/attendance_report.html"
     form_class = AttendanceReportForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("people.view_person"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+    permission = "people.view_person"
 
     def get_form_kwargs(self):
         return {"data": self.request.GET or None, "user": self.request.user}
@@ -103,8 +94,7 @@ class AttendanceReportView(WagtailAdminTemplateMixin, FormView):
             attendances = selectors.attendance_visible_to(
                 request.user, **form.cleaned_data
             )
-            file_format = request.GET.get("format")
-            if file_format in SPREADSHEET_TYPES:
+            if file_format := self.export_format():
                 return _export(attendances, file_format, "drill-attendance")
             shown = REPORT_ROWS_SHOWN
             rows = list(

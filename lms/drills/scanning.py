@@ -77,8 +77,28 @@ def parse_batch(body):
     return items
 
 
-def _parse_item(item):
-    """(id, fields for ``checkin_by_instructor``) or (id, None) when unusable."""
+def _person_ids(items):
+    """The person ids a batch names, in the database's range."""
+    return {
+        person
+        for item in items
+        if isinstance(item, dict)
+        and type(person := item.get("person")) is int
+        and 0 < person < 2**63
+    }
+
+
+def _people_of(items):
+    """The people a batch names, read in one query: {pk: Person}."""
+    ids = _person_ids(items)
+    if not ids:
+        return {}
+    return Person.objects.select_related("organisation", "team").in_bulk(ids)
+
+
+def _parse_item(item, people):
+    """(id, fields for ``checkin_by_instructor``) or (id, None) when unusable.
+    ``people`` are the batch's people by pk (``_people_of``)."""
     if not isinstance(item, dict):
         return None, None
     item_id = item.get("id")
@@ -95,25 +115,27 @@ def _parse_item(item):
     else:
         if isinstance(person, bool) or not isinstance(person, int):
             return item_id, None
-        fields["person"] = (
-            Person.objects.select_related("organisation", "team")
-            .filter(pk=person)
-            .first()
-        )
+        fields["person"] = people.get(person)
         if fields["person"] is None:
             return item_id, None
     scanned_at = item.get("scanned_at")
     if scanned_at is not None:
-        parsed = parse_datetime(scanned_at) if isinstance(scanned_at, str) else None
+        try:
+            parsed = parse_datetime(scanned_at) if isinstance(scanned_at, str) else None
+        except ValueError:  # the right shape, impossible values (2026-02-30)
+            parsed = None
         if parsed is None or timezone.is_naive(parsed):
             return item_id, None
         fields["scanned_at"] = parsed
     return item_id, fields
 
 
-def checkin_item(request, drill, item):
-    """Check in one queued item; the result the phone shows for it."""
-    item_id, fields = _parse_item(item)
+def checkin_item(request, drill, item, people=None):
+    """Check in one queued item; the result the phone shows for it. ``people``:
+    the batch's people by pk, read once for the whole batch."""
+    if people is None:
+        people = _people_of([item])
+    item_id, fields = _parse_item(item, people)
     result = {"id": item_id, "ok": False, "created": False, "name": ""}
     if fields is None:
         reason = Refusal.MALFORMED
@@ -231,5 +253,6 @@ def checkins(request, pk):
         items = parse_batch(request.body)
     except BatchError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    results = [checkin_item(request, drill, item) for item in items]
+    people = _people_of(items)
+    results = [checkin_item(request, drill, item, people) for item in items]
     return JsonResponse({"results": results})

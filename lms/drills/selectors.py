@@ -117,8 +117,8 @@ def missing_people(drill):
 def dashboard_of(drill):
     """What the instructor's dashboard lists, in two queries: the flagged check-ins
     (not voided) and the missing people."""
-    flagged = [a for a in attendance_of(drill) if a.flags and a.voided_at is None]
-    return {"flagged": flagged, "missing": list(missing_people(drill))}
+    flagged = attendance_of(drill).filter(voided_at__isnull=True).exclude(flags=[])
+    return {"flagged": list(flagged), "missing": list(missing_people(drill))}
 
 
 def present_attendance_of(drill):

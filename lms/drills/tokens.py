@@ -66,10 +66,16 @@ def text_code_for(drill, at, window=None):
 
 def parse_token(token):
     """(drill id, window, signature) or TokenError(MALFORMED)."""
-    parts = (token or "").split("-")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        raise TokenError(Refusal.MALFORMED)
-    if len(parts[2]) != SIGNATURE_LENGTH or len(parts[0]) > 12 or len(parts[1]) > 12:
+    parts = (token or "").split("-", 3)
+    # ASCII digits only: str.isdigit() is also true of "²" and "１", and int()
+    # refuses the first and reads the second.
+    if (
+        len(parts) != 3
+        or not all(part.isascii() and part.isdigit() for part in parts[:2])
+        or len(parts[2]) != SIGNATURE_LENGTH
+        or len(parts[0]) > 12
+        or len(parts[1]) > 12
+    ):
         raise TokenError(Refusal.MALFORMED)
     return int(parts[0]), int(parts[1]), parts[2]
 

@@ -62,21 +62,48 @@ def _location(post):
     return latitude, longitude
 
 
-def _refused(request, error, *, status=400, drill=None):
-    drill_id = getattr(error, "drill_id", None) or (drill.pk if drill else None)
+def _log_refusal(request, error, *, drill_id=None, detail=None):
     services.refusal_log(
         reason=error.reason,
-        drill_id=drill_id,
+        drill_id=getattr(error, "drill_id", None) or drill_id,
         user=request.user,
-        detail=request.path,
+        detail=request.path if detail is None else detail,
         **_client(request),
     )
+
+
+def _refused(request, error, *, status=400, drill=None):
+    _log_refusal(request, error, drill_id=drill.pk if drill else None)
     return render(
         request,
         "drills/checkin_result.html",
         {"ok": False, "message": error.reason.label, "drill": drill},
         status=status,
     )
+
+
+def _checked_in(request, attendance, created, fresh_cookie, drill):
+    """The success page; sets this phone's device cookie on its first check-in."""
+    response = render(
+        request,
+        "drills/checkin_result.html",
+        {
+            "ok": True,
+            "attendance": attendance,
+            "created": created,
+            "drill": drill,
+        },
+    )
+    if fresh_cookie:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            fresh_cookie,
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,21 +149,7 @@ def checkin(request, token):
         )
     except (tokens.TokenError, services.CheckinRefused) as error:
         return _refused(request, error, status=409, drill=drill)
-    response = render(
-        request,
-        "drills/checkin_result.html",
-        {"ok": True, "attendance": attendance, "created": created, "drill": drill},
-    )
-    if fresh_cookie:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            fresh_cookie,
-            max_age=DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
+    return _checked_in(request, attendance, created, fresh_cookie, drill)
 
 
 @login_required
@@ -158,30 +171,14 @@ def checkin_by_code(request):
             **_client(request),
         )
     except (tokens.TokenError, services.CheckinRefused) as error:
-        services.refusal_log(
-            reason=error.reason, user=request.user, detail="code", **_client(request)
-        )
+        _log_refusal(request, error, detail="code")
         return render(
             request,
             "drills/checkin_code.html",
-            {"error": error.reason.label, "code": request.POST.get("code", "")},
+            {"error": error.reason.label, "code": request.POST.get("code", "")[:6]},
             status=409,
         )
-    response = render(
-        request,
-        "drills/checkin_result.html",
-        {
-            "ok": True,
-            "attendance": attendance,
-            "created": created,
-            "drill": attendance.drill,
-        },
-    )
-    if fresh_cookie:
-        response.set_cookie(
-            DEVICE_COOKIE, fresh_cookie, max_age=DEVICE_MAX_AGE, httponly=True
-        )
-    return response
+    return _checked_in(request, attendance, created, fresh_cookie, attendance.drill)
 
 
 def _led_drill(request, pk):

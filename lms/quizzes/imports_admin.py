@@ -5,7 +5,6 @@ bad row), then confirmed; between the two the upload waits in the cache."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from import_export.tmp_storages import CacheStorage
 from wagtail import hooks
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button
 
-from cms.admin_helpers import spreadsheet_response
+from cms.admin_helpers import AdminPageMixin, spreadsheet_response
 from cms.spreadsheets import SpreadsheetDownloadView
 from lms.quizzes.models import QuestionBank
 from lms.quizzes.services.imports import (
@@ -75,16 +73,14 @@ class PendingUpload:
         self.storage.remove()
 
 
-class ImportQuestionsView(WagtailAdminTemplateMixin, FormView):
+class ImportQuestionsView(AdminPageMixin, FormView):
     page_title = gettext_lazy("Import questions")
     header_icon = "upload"
     template_name = "quizzes/admin/import.html"
     form_class = ImportForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not questions_import_allowed(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self, user):
+        return questions_import_allowed(user)
 
     def get_breadcrumbs_items(self):
         banks = {

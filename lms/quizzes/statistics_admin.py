@@ -2,18 +2,17 @@
 listing's "More" menu. The figures come from ``lms.quizzes.statistics``."""
 
 import tablib
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from cms.admin_helpers import spreadsheet_response
+from cms.admin_helpers import AdminPageMixin, spreadsheet_response
 from lms.people.selectors import people_visible_to
 from lms.quizzes.models import Quiz
 from lms.quizzes.statistics import (
@@ -28,18 +27,19 @@ from lms.quizzes.statistics import (
 PERMISSION = "quizzes.view_attempt"
 
 
-class QuizStatisticsView(WagtailAdminTemplateMixin, TemplateView):
+class QuizStatisticsView(AdminPageMixin, TemplateView):
     page_title = gettext_lazy("Quiz statistics")
     header_icon = "table"
     template_name = "quizzes/admin/statistics.html"
+    # Who is counted is scoped below (people_visible_to); the permission says
+    # whether the user may read attempts at all.
+    permission = PERMISSION
+    export_formats = ("xlsx",)
 
-    def dispatch(self, request, *args, **kwargs):
-        # Who is counted is scoped below (people_visible_to); the permission says
-        # whether the user may read attempts at all.
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        self.quiz = get_object_or_404(Quiz, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def quiz(self):
+        # Looked up in get(), so after the permission check: no 404 before the 403.
+        return get_object_or_404(Quiz, pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.quiz.title
@@ -67,10 +67,10 @@ class QuizStatisticsView(WagtailAdminTemplateMixin, TemplateView):
         self.stats = stats = quiz_statistics(
             quiz=self.quiz, people=people_visible_to(request.user)
         )
-        if request.GET.get("format") == "xlsx":
+        if file_format := self.export_format():
             return spreadsheet_response(
-                statistics_workbook(stats).export("xlsx"),
-                "xlsx",
+                statistics_workbook(stats).export(file_format),
+                file_format,
                 f"quiz-statistics-{self.quiz.pk}",
             )
         return self.render_to_response(

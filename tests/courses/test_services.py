@@ -1,15 +1,14 @@
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from lms.courses import selectors, services
 from lms.courses.constants import CourseAuditAction, EnrolmentSource, EnrolmentStatus
 from lms.courses.models import Enrolment, LessonCompletion
+from tests.concurrency import run_concurrently
 from tests.factories import (
     CoursePageFactory,
     LessonPageFactory,
@@ -151,21 +150,11 @@ def test_concurrent_completions_make_one_record():
     course = build_course()
     person = PersonFactory()
     lesson = course.lessons_in_order[0]
-    errors = []
 
     def complete():
-        try:
-            services.lesson_complete(person=person, lesson=lesson)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+        services.lesson_complete(person=person, lesson=lesson)
 
-    threads = [threading.Thread(target=complete) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_concurrently(*[complete] * 4)
     assert not errors
     assert LessonCompletion.objects.filter(person=person).count() == 1
     assert Enrolment.objects.filter(person=person).count() == 1

@@ -14,16 +14,8 @@ from lms.drills.constants import AttendanceStatus, CheckinMethod, Refusal, WalkI
 from lms.drills.models import Attendance, CheckinLog
 from lms.drills.scanning import MAX_BATCH
 from lms.people.services.badges import badge_token
-from tests.factories import DrillFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def drill(world):
-    drill = DrillFactory(organisations=[world.company])
-    drill.instructors.add(world.instructor.user)
-    return drill
 
 
 def item(**fields):

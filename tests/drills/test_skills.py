@@ -8,16 +8,8 @@ from django.utils import timezone
 from lms.drills import selectors, services
 from lms.drills.constants import DrillType
 from lms.drills.models import SkillItem, SkillResult
-from tests.factories import DrillFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def drill(world):
-    drill = DrillFactory(organisations=[world.company])
-    drill.instructors.add(world.instructor.user)
-    return drill
 
 
 @pytest.fixture

@@ -122,37 +122,12 @@ def desktop(browser, live_server, request):
 
 @pytest.fixture(autouse=True)
 def _site_tree(transactional_db):
-    """Make sure the Wagtail tree serves "/" before each browser test.
+    """Make sure the Wagtail tree serves "/" before each browser test: the live
+    server runs in another thread, so browser tests use a transactional database,
+    and each one ends with a flush that empties every table."""
+    from tests.factories.cms import site_tree
 
-    The live server runs in another thread, so browser tests use a transactional
-    database, and each one ends with a flush that empties every table. The role
-    groups come back by themselves (a post_migrate receiver runs on flush), but
-    the rows the data migrations made do not: Wagtail's root page and locale, our
-    HomePage and its Site. Cached site root paths would point at the old rows."""
-    from django.core.cache import cache
-    from wagtail.models import Locale, Page, Site
-
-    from cms.models import HomePage
-    from lms.people.services.roles import roles_ensure
-
-    cache.clear()
-    roles_ensure()
-    Locale.objects.get_or_create(language_code="zh-hans")
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    home = HomePage.objects.first()
-    if home is None:
-        root = Page.get_first_root_node()
-        home = root.add_child(instance=HomePage(title="守望", slug="home"))
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={
-            "hostname": "localhost",
-            "port": 80,
-            "root_page": home,
-            "site_name": "守望",
-        },
-    )
+    site_tree(refresh=True)
 
 
 TRAINEE_PHONE = "13912345678"

@@ -1,5 +1,4 @@
 import wagtail_factories
-from wagtail.models import Page
 
 from lms.courses.models import (
     CourseIndexPage,
@@ -11,7 +10,9 @@ from lms.courses.models import (
 
 
 def home():
-    return Page.objects.get(depth=2).specific
+    from tests.factories.cms import site_tree
+
+    return site_tree()
 
 
 class CourseIndexPageFactory(wagtail_factories.PageFactory):

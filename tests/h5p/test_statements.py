@@ -4,13 +4,14 @@ import json
 import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client, TestCase
 
 from lms.h5p.constants import RefusalReason, XapiVerb
 from lms.h5p.models import H5PResult, H5PStatement
 from lms.h5p.services import h5p_statement_record
 from lms.h5p.tokens import Activity, activity_iri, activity_token
+from tests.concurrency import run_concurrently
 from tests.factories import H5PPackageFactory, H5PResultFactory, UserFactory
 
 URL = "/h5p/statements/"
@@ -383,22 +384,12 @@ def test_concurrent_statements_make_one_result(courses_hook):
     trainee = UserFactory()
     token, iri = issue(trainee, package)
     barrier = threading.Barrier(4)
-    errors = []
 
     def send():
-        try:
-            barrier.wait()
-            h5p_statement_record(user=trainee, token=token, statement=statement(iri))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        barrier.wait()
+        h5p_statement_record(user=trainee, token=token, statement=statement(iri))
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_concurrently(*[send] * 4)
     assert errors == []
     result = H5PResult.objects.get()
     assert result.attempts == 4

@@ -1,14 +1,12 @@
 """Drawing, answering, submitting and closing attempts (lms/quizzes/services)."""
 
 import random
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from lms.quizzes.constants import AttemptStatus, ClosedBy, QuestionKind
@@ -23,6 +21,7 @@ from lms.quizzes.services.attempts import (
     questions_draw,
     rules_problems,
 )
+from tests.concurrency import run_concurrently
 from tests.factories import (
     CategoryFactory,
     PersonFactory,
@@ -318,31 +317,15 @@ def test_concurrent_autosaves_and_submits_lose_nothing():
     quiz = quiz_with_questions(count=10, points=10)
     attempt = attempt_start(quiz=quiz, person=PersonFactory())
     answers = right_answers(attempt)
-    errors = []
 
-    def run(work):
-        try:
-            work()
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    def in_threads(works):
-        threads = [threading.Thread(target=run, args=(work,)) for work in works]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-    in_threads(
-        [
+    errors = run_concurrently(
+        *[
             lambda p=p: attempt_answer(attempt=attempt, position=p, choices=answers[p])
             for p in answers
         ]
     )
     assert not errors
-    in_threads([lambda: attempt_submit(attempt=attempt) for _ in range(3)])
+    errors += run_concurrently(*[lambda: attempt_submit(attempt=attempt)] * 3)
     assert not errors
     attempt.refresh_from_db()
     assert attempt.score == 100
@@ -353,21 +336,12 @@ def test_concurrent_autosaves_and_submits_lose_nothing():
 def test_concurrent_starts_make_one_attempt():
     quiz = quiz_with_questions(count=3)
     person = PersonFactory()
-    started, errors = [], []
+    started = []
 
     def start():
-        try:
-            started.append(attempt_start(quiz=quiz, person=person).pk)
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
+        started.append(attempt_start(quiz=quiz, person=person).pk)
 
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_concurrently(*[start] * 4)
     assert not errors
     assert len(set(started)) == 1
     assert Attempt.objects.filter(quiz=quiz, person=person).count() == 1
