@@ -54,7 +54,9 @@ LOGGING = {
 
 # Production's scale-out path: the cache in Redis (BENCH_REDIS_URL; empty for the
 # database cache of a single-machine install). Sessions stay in the database, as the
-# peer's do, so the two projects pay the same per-request session query.
+# peer's do, so the two projects pay the same per-request session query; the
+# check-in benchmark, which has no peer in the run, sets BENCH_SESSION_ENGINE to
+# production's (cached_db: read from Redis, written through to the database).
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 if BENCH_REDIS_URL:
     CACHES = {
@@ -63,4 +65,6 @@ if BENCH_REDIS_URL:
             "LOCATION": BENCH_REDIS_URL,
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = os.environ.get(
+    "BENCH_SESSION_ENGINE", "django.contrib.sessions.backends.db"
+)

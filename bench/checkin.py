@@ -5,14 +5,16 @@ postgres://postgres@127.0.0.1:5432/shouwang_checkin_bench; created and dropped h
 one organisation, BENCH_CHECKIN_USERS (1000; 100 with --quick) trainees with a
 session each (written to the session store, as a login would), drills inviting the
 organisation with token_seconds=300 (one token stays valid for the whole run), the
-cache in Redis (bench settings: db 15; only this run's drill keys are deleted).
+cache in Redis (bench settings: db 15; only this run's drill keys are deleted) and
+production's session engine (cached_db: sessions read from Redis).
 
 gunicorn (BENCH_CHECKIN_WORKERS, default 2 sync workers; BENCH_CHECKIN_WORKER_CLASS,
 BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
 concurrency BENCH_CONCURRENCY (50):
   1. baseline: GET /bench-ok/ (a trivial view), as many requests as check-ins;
   2. burst: one POST /c/<token> per trainee (its own session, CSRF cookie + token and
-     the scan stamp of its untimed GET of the page);
+     the scan stamp of its untimed GET of the page), as the page's script posts it
+     (Accept: application/json; the answer is the result card);
   3. double burst: on a second drill every trainee posts twice at the same moment.
 Rows are counted afterwards (lost = trainees - rows, duplicates = rows - people), and
 the queries of one check-in are counted in process. Results:
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -45,6 +48,10 @@ DB_URL = os.environ.get(
 os.environ["BENCH_DATABASE_URL"] = DB_URL
 os.environ.setdefault("BENCH_PORT", os.environ.get("BENCH_CHECKIN_PORT", "8073"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+# Production's session engine with REDIS_URL set (cms.settings.base).
+os.environ.setdefault(
+    "BENCH_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db"
+)
 
 from bench.run import (  # noqa: E402
     BENCH_DIR,
@@ -127,7 +134,6 @@ def setup(n_users):
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -155,6 +161,7 @@ def setup(n_users):
         user.set_unusable_password()
         users.append(user)
     users = User.objects.bulk_create(users)
+    forget_cached_rows({}, [u.pk for u in users])  # left by an interrupted run
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users]
     )
@@ -164,6 +171,7 @@ def setup(n_users):
             for i, u in enumerate(users)
         ]
     )
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = []
     for user in users[:n_users]:
         store = SessionStore()
@@ -188,6 +196,7 @@ def setup(n_users):
         "sessions": sessions,
         "drills": drills,
         "query_user": users[-1],
+        "user_ids": [u.pk for u in users],
         "organisation": company,
         "migrate_s": round(migrate_s, 1),
     }
@@ -216,7 +225,9 @@ def count_queries(drill, user):
     fields = dict(FORM_FIELD.findall(page.content))
     data = {k.decode(): html.unescape(v.decode()) for k, v in fields.items()}
     with CaptureQueriesContext(connection) as ctx:
-        resp = client.post(path, data, HTTP_ORIGIN=f"http://{HOST}")
+        resp = client.post(
+            path, data, HTTP_ORIGIN=f"http://{HOST}", HTTP_ACCEPT="application/json"
+        )
     sql = [q["sql"] for q in ctx.captured_queries]
     return {
         "status": resp.status_code,
@@ -241,12 +252,16 @@ def rows_for(drill, expected):
     }
 
 
-def forget_drills(drills):
+def forget_cached_rows(drills, user_ids):
+    """This run's drills and users in the shared cache: the next run's fresh
+    database reuses their ids."""
     from django.core.cache import cache
 
     from lms.drills.selectors import DRILL_KEY
+    from lms.people.user_cache import KEY as USER_KEY
 
     cache.delete_many([DRILL_KEY.format(d.pk) for d in drills.values()])
+    cache.delete_many([USER_KEY.format(pk) for pk in user_ids])
 
 
 # --- load -------------------------------------------------------------------------
@@ -371,6 +386,8 @@ async def load(meta, server_pid):
                 {
                     "Cookie": f"sessionid={s}; csrftoken={form['cookie']}",
                     "Content-Type": "application/x-www-form-urlencoded",
+                    # As the check-in page's script posts (static/js/checkin.js).
+                    "Accept": "application/json",
                     "Origin": origin,
                     "Referer": f"{origin}{paths[key]}",
                 },
@@ -378,6 +395,8 @@ async def load(meta, server_pid):
             )
             if status != 200:
                 return f"HTTP {status}"
+            if not resp.startswith(b'{"ok": true'):
+                return "not a check-in answer"
             return None
 
         return do
@@ -415,7 +434,7 @@ async def load(meta, server_pid):
         db = service_cpu_delta(db0, after)
         res["pg_backends_started"] = sum(1 for pid in after if pid not in db0)
         res["db_cache_cpu_ms_per_req"] = round(1000 * db / res["requests"], 2)
-        res["db_cache_cpu_pct"] = round(100 * db / res["elapsed_s"], 1)
+        res["db_cache_cpu_pct"] = round(100 * db / max(res["elapsed_s"], 1e-9), 1)
         res["max_ms"] = round(max(lat) * 1000, 1) if lat else None
         spent = time.monotonic() - t0
         res["machine_busy_pct"] = round(
@@ -506,7 +525,7 @@ def main():
         tracebacks = log_path.read_text().count("Traceback")
     finally:
         if drills:
-            forget_drills(drills)
+            forget_cached_rows(drills, made["user_ids"])
         if KEEP_DB:
             say("[checkin] BENCH_CHECKIN_KEEP_DB=1: database kept")
         else:

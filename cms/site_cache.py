@@ -10,7 +10,7 @@ shared cache (Redis in production), stamped with a *tree generation*:
   old token unreachable at once, on every app server.
 - The middleware reads the generation and the Site entry in one round trip and
   exposes the generation as ``request.page_tree_generation`` for other caches
-  (``lms.courses.lesson_cache``).
+  (``lms.courses.lesson_cache``); views that show no page skip it.
 - An entry is written with the generation read *before* the database was, so a
   change made while a request was building it leaves it stamped with an old token:
   a race can waste an entry but never serve a stale one.
@@ -58,15 +58,29 @@ def tree_generation(request=None):
     return generation
 
 
+def without_page_tree(view):
+    """Marks a view that shows no Wagtail page (no page URL, no Site): the
+    middleware skips its cache read for it (the drill check-in, a burst of a
+    thousand posts, is one)."""
+    view.without_page_tree = True
+    return view
+
+
 class SiteCacheMiddleware:
+    """Reads the generation and the Sites entry once the view is known (so views
+    marked ``without_page_tree`` pay nothing) and stores what Wagtail found after
+    the response."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "without_page_tree", False):
+            return None
         try:
             host = _host_key(request)
         except Exception:  # noqa: BLE001 - a bad Host header: let Django answer it
-            return self.get_response(request)
+            return None
         found = cache.get_many([GENERATION_KEY, SITES_KEY])
         generation = found.get(GENERATION_KEY) or tree_generation()
         request.page_tree_generation = generation
@@ -80,7 +94,16 @@ class SiteCacheMiddleware:
             request._wagtail_site = site
         if entry["root_paths"] is not None:
             request._wagtail_cached_site_root_paths = entry["root_paths"]
+        request._site_cache = (host, entry, site)
+        return None
+
+    def __call__(self, request):
         response = self.get_response(request)
+        if hasattr(request, "_site_cache"):
+            self._store(request, *request._site_cache)
+        return response
+
+    def _store(self, request, host, entry, site):
         changed = False
         if site is None and getattr(request, "_wagtail_site", None) is not None:
             found_site = request._wagtail_site
@@ -95,4 +118,3 @@ class SiteCacheMiddleware:
             changed = True
         if changed:
             cache.set(SITES_KEY, entry, TIMEOUT)
-        return response

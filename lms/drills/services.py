@@ -115,12 +115,14 @@ def attendance_record(
     return attendance, True
 
 
-def checkin_by_token(*, token, person, scanned_at=None, **record):
+def checkin_by_token(*, token, person, scanned_at=None, drill=None, **record):
     """A trainee's own check-in from the QR code's token (the ``/c/<token>`` page).
-    ``scanned_at`` is the signed scan time carried through a login, if any."""
+    ``scanned_at`` is the signed scan time carried through a login, if any;
+    ``drill`` the caller's ``drill_for_checkin`` of the token's drill, if it has it."""
     at = scanned_at or timezone.now()
     drill_id, window, signature = tokens.parse_token(token)
-    drill = selectors.drill_for_checkin(drill_id)
+    if drill is None or drill.pk != drill_id:
+        drill = selectors.drill_for_checkin(drill_id)
     if drill is None:
         raise tokens.TokenError(Refusal.FORGED)
     tokens.check_token(drill, window, signature, at)

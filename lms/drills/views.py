@@ -11,12 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.signing import BadSignature, Signer
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.qr import qr_svg
+from cms.site_cache import without_page_tree
 from lms.drills import selectors, services, tokens
 from lms.drills.constants import Refusal
 from lms.drills.models import Drill
@@ -72,21 +74,35 @@ def _log_refusal(request, error, *, drill_id=None, detail=None):
     )
 
 
+def _wants_json(request):
+    """The check-in page's script posts with ``Accept: application/json`` and puts
+    the answer into the page it shows; without JavaScript the form gets a page."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _result(request, context, status=200):
+    """The outcome of a check-in: the result page, or for the page's script
+    ``{"ok": …, "html": <the result card>}`` (no page shell to render and send
+    over a weak signal)."""
+    if _wants_json(request):
+        card = render_to_string("drills/_checkin_result.html", context, request)
+        return JsonResponse({"ok": context["ok"], "html": card}, status=status)
+    return render(request, "drills/checkin_result.html", context, status=status)
+
+
 def _refused(request, error, *, status=400, drill=None):
     _log_refusal(request, error, drill_id=drill.pk if drill else None)
-    return render(
+    return _result(
         request,
-        "drills/checkin_result.html",
         {"ok": False, "message": error.reason.label, "drill": drill},
         status=status,
     )
 
 
 def _checked_in(request, attendance, created, fresh_cookie, drill):
-    """The success page; sets this phone's device cookie on its first check-in."""
-    response = render(
+    """The success answer; sets this phone's device cookie on its first check-in."""
+    response = _result(
         request,
-        "drills/checkin_result.html",
         {
             "ok": True,
             "attendance": attendance,
@@ -106,6 +122,7 @@ def _checked_in(request, attendance, created, fresh_cookie, drill):
     return response
 
 
+@without_page_tree
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
     """``/c/<token>``. Logged out: on to the login page, carrying a signed scan time
@@ -143,6 +160,7 @@ def checkin(request, token):
             token=token,
             person=person,
             scanned_at=scanned_at,
+            drill=drill,
             device=device,
             location=_location(request.POST),
             **_client(request),

@@ -9,8 +9,15 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
-        from lms.people import receivers
+        from django.db.models.signals import post_delete, post_save
+
+        from lms.people import receivers, user_cache
+        from lms.people.models import Person, User
         from lms.people.permissions import register_policies
+
+        for signal in (post_save, post_delete):
+            signal.connect(user_cache.user_changed, sender=User)
+            signal.connect(user_cache.person_changed, sender=Person)
 
         register_policies()
 

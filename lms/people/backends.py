@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from lms.people import phones
+from lms.people.user_cache import user_with_person
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -31,11 +32,7 @@ class PhoneOrUsernameBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        # The profile is read on nearly every page; fetch it with the user.
-        user = (
-            get_user_model()
-            ._default_manager.select_related("person")
-            .filter(pk=user_id)
-            .first()
-        )
+        # The profile is read on nearly every page; it comes with the user, from
+        # the shared cache when it is there.
+        user = user_with_person(user_id)
         return user if user and self.user_can_authenticate(user) else None

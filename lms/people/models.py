@@ -245,6 +245,14 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Remembered for the user cache: a profile moved to another login must be
+        # forgotten under the login it had (lms.people.user_cache).
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_user_id = instance.__dict__.get("user_id")
+        return instance
+
     def clean(self):
         if (
             self.team_id

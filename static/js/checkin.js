@@ -1,28 +1,104 @@
-/* Check-in page: posts the check-in by itself (the button does the same without
- * JavaScript). Location is sent only if the trainee said yes on an earlier check-in
- * (the choice is kept on this phone; the result page lets them change it). */
+/* Check-in page: posts the check-in by itself and shows the answer in place (the
+ * button does the same, and without JavaScript it posts the form as a page).
+ * Over a weak signal a failed post is retried: the signed scan time in the form
+ * keeps the scan valid for 15 minutes. Location is sent only if the trainee said
+ * yes on an earlier check-in (the choice is kept on this phone; the result card
+ * lets them change it). */
 (function () {
   "use strict";
   var KEY = "shouwang:share-location";
-  var choice = document.querySelector("[data-location-choice]");
-  if (choice) {
-    /* Result page: remember the answer for the next scan. */
+  var RETRY_MS = [2000, 4000, 8000, 15000];
+
+  function bindChoice(root) {
+    var choice = root.querySelector("[data-location-choice]");
+    if (!choice) return;
     choice.checked = window.localStorage.getItem(KEY) === "yes";
     choice.addEventListener("change", function () {
       window.localStorage.setItem(KEY, choice.checked ? "yes" : "no");
     });
   }
+
+  bindChoice(document);
   var form = document.getElementById("checkin-form");
   if (!form) return;
-  var sent = false;
+  var card = form.closest(".card");
+  var status = card.querySelector("[data-checkin-status]");
+  var button = form.querySelector("button[type=submit]");
+  var busy = false;
+  var done = false;
+  var tries = 0;
+  var timer = null;
 
-  function send() {
-    if (sent) return;
-    sent = true;
-    form.submit();
+  function encoded() {
+    var parts = [];
+    for (var i = 0; i < form.elements.length; i++) {
+      var field = form.elements[i];
+      if (!field.name || (field.type === "checkbox" && !field.checked)) continue;
+      parts.push(encodeURIComponent(field.name) + "=" + encodeURIComponent(field.value));
+    }
+    return parts.join("&");
   }
 
-  form.addEventListener("submit", function () { sent = true; });
+  function show(text) {
+    status.textContent = text;
+    status.hidden = !text;
+  }
+
+  function answered(data) {
+    done = true;
+    var holder = document.createElement("div");
+    holder.innerHTML = data.html;
+    var result = holder.firstElementChild;
+    card.parentNode.replaceChild(result, card);
+    bindChoice(result);
+  }
+
+  function failed() {
+    busy = false;
+    button.disabled = false;
+    show(status.getAttribute("data-offline-text"));
+    var wait = RETRY_MS[Math.min(tries, RETRY_MS.length - 1)];
+    tries += 1;
+    timer = window.setTimeout(send, wait);
+  }
+
+  function send() {
+    if (busy || done) return;
+    if (!window.fetch) {
+      done = true;
+      form.submit();
+      return;
+    }
+    window.clearTimeout(timer);
+    busy = true;
+    button.disabled = true;
+    if (tries) show(status.getAttribute("data-sending-text"));
+    window.fetch(form.action || window.location.href, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded"
+      },
+      body: encoded()
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== 0) {
+        /* Not a check-in answer (an expired session, a server error page):
+         * post the form as a page so the trainee sees what the server says. */
+        done = true;
+        form.submit();
+        return null;
+      }
+      return response.json().then(answered);
+    }).catch(failed);
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (done) return;
+    event.preventDefault();
+    send();
+  });
   if (window.localStorage.getItem(KEY) === "yes" && navigator.geolocation) {
     form.elements.consent.checked = true;
     navigator.geolocation.getCurrentPosition(

@@ -6,7 +6,14 @@ from django.core.cache import cache
 from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.models import HomePage
-from cms.site_cache import GENERATION_KEY, SITES_KEY, tree_generation
+from cms.site_cache import (
+    GENERATION_KEY,
+    SITES_KEY,
+    SiteCacheMiddleware,
+    tree_changed,
+    tree_generation,
+    without_page_tree,
+)
 from tests.factories import CourseIndexPageFactory
 from tests.factories.courses import home
 
@@ -74,19 +81,44 @@ def test_other_models_leave_the_generation_alone(world):
     assert tree_generation() == before
 
 
+def _through_middleware(view, request):
+    """As Django's handler runs it: process_view once the view is known."""
+    middleware = SiteCacheMiddleware(
+        lambda r: middleware.process_view(r, view, (), {}) or view(r)
+    )
+    return middleware(request)
+
+
+def _finds_the_site(request):
+    Site.find_for_request(request)
+
+
 def test_an_entry_built_during_a_change_is_never_served(rf):
     """A request that read generation G and then saw the tree change writes its
     entry stamped G: the next request, under the new generation, ignores it."""
-    from cms.site_cache import SiteCacheMiddleware, tree_changed
 
     def view(request):
         Site.find_for_request(request)
         tree_changed()  # an editor publishes while this request runs
-        return None
 
     request = rf.get("/")
-    SiteCacheMiddleware(view)(request)
+    _through_middleware(view, request)
     assert cache.get(SITES_KEY)["generation"] != tree_generation()
     later = rf.get("/")
-    SiteCacheMiddleware(lambda r: None)(later)
+    _through_middleware(lambda r: None, later)
     assert not hasattr(later, "_wagtail_site")
+
+
+def test_a_view_without_pages_skips_the_cache(rf, django_assert_num_queries):
+    warm = rf.get("/")
+    _through_middleware(_finds_the_site, warm)
+    assert cache.get(SITES_KEY)["hosts"]
+    marked = without_page_tree(lambda r: None)
+    request = rf.get("/")
+    _through_middleware(marked, request)
+    assert not hasattr(request, "page_tree_generation")
+    assert not hasattr(request, "_wagtail_site")
+    plain = rf.get("/")
+    with django_assert_num_queries(0):
+        _through_middleware(_finds_the_site, plain)
+    assert plain._wagtail_site is not None

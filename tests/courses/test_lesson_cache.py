@@ -11,14 +11,15 @@ from tests.factories import LessonPageFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_warm_lesson_reads_only_session_user_and_completion(
+def test_a_warm_lesson_reads_only_session_and_completion(
     client_for, world, course, django_assert_num_queries
 ):
     client = client_for(world.trainee.user)
     lesson = course.lessons_in_order[0]
     client.get(lesson.url)
-    # session, user with person, the trainee's completion (no H5P: no results query)
-    with django_assert_num_queries(3):
+    # session, the trainee's completion (no H5P: no results query); the user and
+    # person come from the user cache
+    with django_assert_num_queries(2):
         response = client.get(lesson.url)
     assert response.context["next_lesson"].pk == course.lessons_in_order[1].pk
     assert response.context["course"].pk == course.pk

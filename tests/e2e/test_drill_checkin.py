@@ -118,6 +118,29 @@ def test_a_logged_out_trainee_scans_then_signs_in(phone, trainee, drill):
     assert Attendance.objects.get().person == trainee
 
 
+def test_a_check_in_lost_to_the_network_is_sent_again(phone, trainee, drill):
+    """The first post never reaches the server (no signal): the page says so,
+    keeps the scan and sends it again by itself."""
+    path = checkin_path(drill)
+    dropped = []
+
+    def drop_first_post(route):
+        if route.request.method == "POST" and not dropped:
+            dropped.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r".*/c/[^/?]+(\?.*)?$"), drop_first_post)
+    phone.goto(path)
+    sign_in(phone, TRAINEE_PHONE)
+    expect(phone.locator("[data-checkin-status]")).to_be_visible()
+    expect(phone.locator("[data-checkin]")).to_have_attribute(
+        "data-checkin", "ok", timeout=10_000
+    )
+    assert dropped and Attendance.objects.get().person == trainee
+
+
 QUEUED = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open("shouwang-drills");
   open.onerror = reject;
