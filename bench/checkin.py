@@ -8,7 +8,7 @@ organisation with token_seconds=300 (one token stays valid for the whole run), t
 cache in Redis (bench settings: db 15; only this run's drill keys are deleted) and
 production's session engine (cached_db: sessions read from Redis).
 
-gunicorn (BENCH_CHECKIN_WORKERS, default 2 sync workers; BENCH_CHECKIN_WORKER_CLASS,
+gunicorn (BENCH_CHECKIN_WORKERS, default 3 sync workers; BENCH_CHECKIN_WORKER_CLASS,
 BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
 concurrency BENCH_CONCURRENCY (50):
   1. baseline: GET /bench-ok/ (a trivial view), as many requests as check-ins;
@@ -70,7 +70,7 @@ from bench.run import (  # noqa: E402
 )
 
 USERS = 100 if QUICK else int(os.environ.get("BENCH_CHECKIN_USERS", "1000"))
-WORKERS = int(os.environ.get("BENCH_CHECKIN_WORKERS", "2"))
+WORKERS = int(os.environ.get("BENCH_CHECKIN_WORKERS", "3"))
 WORKER_CLASS = os.environ.get("BENCH_CHECKIN_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_CHECKIN_THREADS", "1"))
 KEEP_DB = os.environ.get("BENCH_CHECKIN_KEEP_DB") == "1"
