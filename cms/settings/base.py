@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lms.h5p",
     "lms.quizzes",
     "lms.drills",
+    "lms.certs",
 ]
 
 MIDDLEWARE = [

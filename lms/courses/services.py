@@ -145,6 +145,9 @@ def _complete_if_done(*, enrolment, person, page):
             title=f"{person.name} · {page.title}",  # no queries to build the label
             data={"person": person.pk, "hours": str(page.study_hours)},
         )
+        from lms.certs.tasks import after_results_changed
+
+        after_results_changed([person.pk])
 
 
 def lesson_activity_passed(*, user, lesson_id, block_id=None):

@@ -169,6 +169,15 @@ def drill_close(*, drill, actor, at=None):
             for person in absent
         ]
         Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+        from lms.certs.tasks import after_results_changed
+
+        after_results_changed(
+            Attendance.objects.filter(
+                drill=drill,
+                voided_at__isnull=True,
+                status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
+            ).values_list("person_id", flat=True)
+        )
     return len(rows)
 
 
@@ -249,10 +258,16 @@ def skill_result_record(*, attendance, item, passed, actor):
 def skill_results_record(*, attendance, results, actor):
     """Several skills of one person at once (one form on the instructor's phone):
     ``results`` maps SkillItem to passed; all or none are saved."""
+    from lms.certs.tasks import after_results_changed
+
     with transaction.atomic():
-        return [
+        saved = [
             skill_result_record(
                 attendance=attendance, item=item, passed=passed, actor=actor
             )
             for item, passed in results.items()
         ]
+        if attendance.drill.closed_at is not None:
+            # A drill passed after its close: the rules may now be met.
+            after_results_changed([attendance.person_id])
+    return saved

@@ -1,5 +1,11 @@
 """Factories for every model, so tests say only what matters to them."""
 
+from tests.factories.certs import (  # noqa: F401
+    PostFactory,
+    QualificationRecordFactory,
+    QualificationTypeFactory,
+    RequirementFactory,
+)
 from tests.factories.cms import HomePageFactory  # noqa: F401
 from tests.factories.courses import (  # noqa: F401
     CourseIndexPageFactory,

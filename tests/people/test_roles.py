@@ -23,6 +23,13 @@ def test_roles_ensure_is_idempotent_and_sets_exact_permissions():
         "view_organisation",
         "view_team",
         "view_externalcredential",
+        "view_qualificationtype",
+        "view_qualificationrecord",
+        "view_post",
+        "suspend_qualificationrecord",
+        "view_apikey",
+        "add_apikey",
+        "change_apikey",
     }
     assert not Group.objects.get(name=Role.TRAINEE.value).permissions.exists()
 

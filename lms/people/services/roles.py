@@ -45,12 +45,47 @@ AUTHORING = [
     "drills.view_skillitem",
     "drills.view_attendance",
 ]
+# Qualifications (lms.certs): reading records, the roster and posts.
+VIEW_QUALIFICATIONS = [
+    "certs.view_qualificationtype",
+    "certs.view_qualificationrecord",
+    "certs.view_post",
+]
+# Training managers define qualifications and posts, and issue, approve, renew,
+# suspend and revoke records (never delete them).
+MANAGE_QUALIFICATIONS = [
+    *VIEW_QUALIFICATIONS,
+    "certs.add_qualificationtype",
+    "certs.change_qualificationtype",
+    "certs.add_post",
+    "certs.change_post",
+    "certs.issue_qualificationrecord",
+    "certs.suspend_qualificationrecord",
+]
 ROLE_PERMISSIONS = {
     Role.TRAINEE: [],
-    Role.INSTRUCTOR: ["wagtailadmin.access_admin", *VIEW_PEOPLE, *AUTHORING],
-    Role.TRAINING_MANAGER: ["wagtailadmin.access_admin", *VIEW_PEOPLE, *AUTHORING],
-    # Station staff read through the site's own pages, never the Wagtail admin.
-    Role.STATION_STAFF: VIEW_PEOPLE,
+    Role.INSTRUCTOR: [
+        "wagtailadmin.access_admin",
+        *VIEW_PEOPLE,
+        *AUTHORING,
+        *VIEW_QUALIFICATIONS,
+    ],
+    Role.TRAINING_MANAGER: [
+        "wagtailadmin.access_admin",
+        *VIEW_PEOPLE,
+        *AUTHORING,
+        *MANAGE_QUALIFICATIONS,
+    ],
+    # Station staff read through the site's own pages, never the Wagtail admin:
+    # the roster, the scanner; they may suspend a record they find wrong.
+    Role.STATION_STAFF: [
+        *VIEW_PEOPLE,
+        *VIEW_QUALIFICATIONS,
+        "certs.suspend_qualificationrecord",
+        "certs.view_apikey",
+        "certs.add_apikey",
+        "certs.change_apikey",
+    ],
     Role.ORG_ADMIN: [
         "wagtailadmin.access_admin",
         *VIEW_PEOPLE,
@@ -64,6 +99,7 @@ ROLE_PERMISSIONS = {
         "courses.add_assignment",
         "courses.change_assignment",
         "courses.view_assignment",
+        *VIEW_QUALIFICATIONS,
     ],
 }
 

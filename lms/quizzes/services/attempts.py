@@ -312,6 +312,9 @@ def _close(attempt, *, closed_by, at, answers=None):
     )
     if attempt.passed:
         transaction.on_commit(lambda: _tell_courses(attempt))
+        from lms.certs.tasks import after_results_changed
+
+        after_results_changed([attempt.person_id])
     return attempt
 
 

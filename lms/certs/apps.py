@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertsConfig(AppConfig):
+    name = "lms.certs"
+    label = "certs"
+    verbose_name = _("Qualifications")
+    default_auto_field = "django.db.models.BigAutoField"

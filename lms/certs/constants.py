@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    DUTY = "duty", _("Duty qualification")
+    FIRE = "fire", _("Fire safety")
+    ANTI_TERROR = "anti_terror", _("Anti-terror and riot control")
+    VOLUNTEER = "volunteer", _("Volunteer police")
+    LICENCE = "licence", _("Licence from an outside authority")
+
+
+class Source(models.TextChoices):
+    ISSUED = "issued", _("Issued here")
+    EXTERNAL = "external", _("Recorded from an outside authority")
+
+
+class RequirementKind(models.TextChoices):
+    COURSE_COMPLETED = "course", _("Course completed")
+    EXAM_PASSED = "exam", _("Exam passed")
+    DRILL_ATTENDED = "drill_attended", _("Drill attended")
+    DRILL_PASSED = "drill_passed", _("Drill passed")
+    STUDY_HOURS = "hours", _("Study hours")
+    QUALIFICATION_HELD = "qualification", _("Another qualification held")
+    EXTERNAL_CREDENTIAL = "external", _("Outside credential verified")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# A person has at most one record of a type in these statuses (a constraint).
+CURRENT = (Status.PENDING, Status.ACTIVE, Status.SUSPENDED)
+
+# Days before the end of validity at which reminders go out.
+REMINDER_DAYS = (60, 30, 14, 7, 1)
+
+
+class Verdict(models.TextChoices):
+    """What a verification shows (the colour of /v/<code>)."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Replaced by a renewal")
+    PENDING = "pending", _("Not yet approved")
+    NOT_FOUND = "not_found", _("Not found")
+
+
+class Channel(models.TextChoices):
+    PAGE = "page", _("Verification page")
+    API = "api", _("Verification API")
+    SCANNER = "scanner", _("Station scanner")

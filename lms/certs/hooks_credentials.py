@@ -1,0 +1,2 @@
+"""Wagtail admin hooks of the credentials part of lms.certs
+(imported by wagtail_hooks)."""

@@ -1,0 +1,3 @@
+"""The trainee's and staff's qualification pages under /certs/ (lms.certs.views)."""
+
+urlpatterns = []

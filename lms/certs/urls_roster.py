@@ -1,0 +1,4 @@
+"""URLs of the roster part of lms.certs, included at the site root by cms/urls.py
+(write full paths)."""
+
+urlpatterns = []
