@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 from cms.qr import qr_svg
+from lms.certs.selectors import qualifications_for
 from lms.courses.lesson_cache import lesson_at
 from lms.courses.selectors import learning_for
 from lms.drills.selectors import drills_for
@@ -59,8 +60,7 @@ class HomePage(Page):
             can_use_admin=user.has_perm("wagtailadmin.access_admin"),
             learning=learning_for(person),
             exams=exams_for(person) if person else [],
-            # The drills and certs issues fill these sections.
             my_drills=drills_for(person),
-            my_qualifications=[],
+            my_qualifications=qualifications_for(person),
         )
         return context

@@ -1,3 +1,86 @@
-"""Admin for qualifications: the menu group and its parts (hooks_*.py)."""
+"""Admin for qualifications, one "Qualifications" menu: types with their rules,
+duty posts, and the records (read only: records change through their own page,
+lms.certs.views.record_detail, never by editing or deleting). The parts built
+apart (roster, verification, credentials) add their hooks in hooks_*.py."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.certs import hooks_credentials, hooks_roster, hooks_verify  # noqa: F401
+from lms.certs.models import Post, QualificationRecord, QualificationType
+
+
+class QualificationTypeViewSet(SnippetViewSet):
+    model = QualificationType
+    icon = "success"
+    menu_label = _("Qualification types")
+    list_display = ["name", "code", "category", "source", "validity_months"]
+    list_filter = ["category", "source", "is_active"]
+    search_fields = ["name", "code"]
+
+
+class PostViewSet(SnippetViewSet):
+    model = Post
+    icon = "user"
+    menu_label = _("Duty posts")
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Records are never added, edited or deleted in the admin."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class QualificationRecordViewSet(SnippetViewSet):
+    model = QualificationRecord
+    icon = "doc-full"
+    menu_label = _("Qualification records")
+    list_display = [
+        "serial",
+        "person",
+        "qualification_type",
+        "status",
+        "valid_until",
+    ]
+    list_filter = ["status", "qualification_type"]
+    search_fields = ["serial", "person__name"]
+    inspect_view_enabled = True
+
+
+register_permission_policy(QualificationRecord, ReadOnlyPolicy(QualificationRecord))
+
+
+class QualificationsGroup(SnippetViewSetGroup):
+    menu_label = _("Qualifications")
+    menu_icon = "success"
+    menu_name = "qualifications"
+    menu_order = 190
+    items = (QualificationTypeViewSet, PostViewSet, QualificationRecordViewSet)
+
+
+register_snippet(QualificationsGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def record_page_button(snippet, user, next_url=None):
+    if isinstance(snippet, QualificationRecord):
+        yield Button(
+            _("Open (suspend, revoke, approve)"),
+            reverse("certs_record", args=[snippet.serial]),
+            icon_name="view",
+            priority=10,
+        )

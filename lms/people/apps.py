@@ -26,5 +26,7 @@ class PeopleConfig(AppConfig):
         # receiver only calls the service that keeps the groups in step.
         from django.apps import apps
 
-        last_app = list(apps.get_app_configs())[-1]
+        # post_migrate is only sent for apps with models (an app of static files
+        # such as drf_spectacular_sidecar never gets it).
+        last_app = [a for a in apps.get_app_configs() if a.models_module][-1]
         post_migrate.connect(receivers.ensure_roles_after_migrate, sender=last_app)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.certs.demo import seed_qualifications
 from lms.courses.demo import seed_courses
 from lms.drills.demo import seed_drills
 from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
@@ -29,11 +30,14 @@ class Command(BaseCommand):
         courses = seed_courses()
         quizzes = seed_quizzes()
         seed_drills()
+        certs = seed_qualifications()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "
                 f"{summary['people']} people, {courses['courses']} courses, "
-                f"{courses['lessons']} lessons, {quizzes['questions']} questions."
+                f"{courses['lessons']} lessons, {quizzes['questions']} questions, "
+                f"{certs['types']} qualification types ({certs['issued']} records "
+                "issued)."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")

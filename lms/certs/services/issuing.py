@@ -80,7 +80,7 @@ def record_issue(
                 if not updated:
                     return None
             record = QualificationRecord.objects.create(
-                serial=next_serial(day.year),
+                serial=next_serial(timezone.localdate().year),
                 code=new_code(),
                 person=person,
                 qualification_type=qtype,

@@ -1,0 +1,117 @@
+"""Reads of qualification records for the trainee's pages, reminders and digests."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from lms.certs.constants import CURRENT, Status
+from lms.certs.models import QualificationRecord, Reminder
+
+
+def records_of(person):
+    """Every record of the person, newest first, with what the list shows."""
+    return (
+        QualificationRecord.objects.filter(person=person)
+        .select_related("qualification_type", "issued_by", "renews")
+        .order_by("qualification_type__sort_order", "-issued_on", "-pk")
+    )
+
+
+def held_by(person, day=None):
+    """Records the person holds on ``day`` (active and within their dates)."""
+    day = day or timezone.localdate()
+    return [r for r in records_of(person) if r.held_on(day)]
+
+
+def overdue_renewals(organisation_ids, day=None):
+    """Records that ended (expired, or active past their last day) whose holder has
+    no current record of the same type: renewals that are overdue."""
+    day = day or timezone.localdate()
+    newer = QualificationRecord.objects.filter(
+        person=OuterRef("person"),
+        qualification_type=OuterRef("qualification_type"),
+        status__in=CURRENT,
+        pk__gt=OuterRef("pk"),
+    )
+    ended = Q(status=Status.EXPIRED) | Q(status=Status.ACTIVE, valid_until__lt=day)
+    return list(
+        QualificationRecord.objects.filter(
+            ended, person__organisation_id__in=organisation_ids
+        )
+        .exclude(Exists(newer))
+        .exclude(renewed_by__isnull=False)
+        .select_related("person", "qualification_type")
+        .order_by("valid_until", "person__name")
+    )
+
+
+def unread_reminders(person):
+    return list(
+        Reminder.objects.filter(record__person=person, read_at__isnull=True)
+        .select_related("record__qualification_type")
+        .order_by("-sent_at")[:5]
+    )
+
+
+class MyQualifications(list):
+    """The trainee's home section: current records as items, unread reminders."""
+
+    summary_template = "certs/includes/my_qualifications_summary.html"
+
+    def __init__(self, items, reminders):
+        super().__init__(items)
+        self.reminders = reminders
+
+
+class MyQualificationItem:
+    template = "certs/includes/my_qualification_item.html"
+
+    def __init__(self, record, day):
+        self.record = record
+        self.verdict = record.verdict_on(day)
+
+    def __str__(self):
+        return str(self.record)
+
+
+def qualifications_for(person, day=None):
+    """Records that are current (or ended and not renewed) for the home page."""
+    if person is None:
+        return MyQualifications([], [])
+    day = day or timezone.localdate()
+    shown = [r for r in records_of(person) if r.status not in (Status.SUPERSEDED,)]
+    latest = {}
+    for record in shown:  # newest first: keep one per type
+        latest.setdefault(record.qualification_type_id, record)
+    items = [MyQualificationItem(r, day) for r in latest.values()]
+    return MyQualifications(items, unread_reminders(person))
+
+
+def progress_toward(person, day=None):
+    """For each type issued here that the person does not hold: what is still
+    missing (the engine's unmet requirements)."""
+    from lms.certs import rules
+    from lms.certs.facts import facts_for
+    from lms.certs.models import QualificationType
+
+    day = day or timezone.localdate()
+    facts = facts_for([person.pk])[person.pk]
+    held = {r.type_id for r in facts.records if r.status in CURRENT}
+    result = []
+    for qtype in QualificationType.objects.filter(
+        is_active=True, source="issued"
+    ).prefetch_related(
+        "requirements__course", "requirements__quiz", "requirements__other_type"
+    ):
+        if qtype.pk in held or not qtype.requirements.all():
+            continue
+        requirements = list(qtype.requirements.all())
+        outcome = rules.evaluate([rules.Rule.of(r) for r in requirements], facts, day)
+        by_id = {r.pk: r for r in requirements}
+        result.append(
+            {
+                "type": qtype,
+                "met": outcome.met,
+                "missing": [by_id[rule.id] for rule in outcome.missing],
+            }
+        )
+    return result

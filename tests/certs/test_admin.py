@@ -1,0 +1,32 @@
+"""The Qualifications admin menu: types and posts are edited there; records are
+listed and inspected, never added, edited or deleted."""
+
+import pytest
+
+from lms.people.constants import Role
+from tests.factories import QualificationRecordFactory, person_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_records_are_read_only_in_the_admin(client_for, world):
+    record = QualificationRecordFactory(person=world.trainee)
+    manager = person_with_role(Role.TRAINING_MANAGER, organisation=world.company)
+    client = client_for(manager.user)
+    listing = client.get("/admin/snippets/certs/qualificationrecord/")
+    assert listing.status_code == 200 and record.serial in listing.content.decode()
+    base = "/admin/snippets/certs/qualificationrecord"
+    assert client.get(f"{base}/inspect/{record.pk}/").status_code == 200
+    for url in (
+        f"{base}/add/",
+        f"{base}/edit/{record.pk}/",
+        f"{base}/delete/{record.pk}/",
+    ):
+        assert client.get(url).status_code in (302, 403), url
+    assert f"/certs/records/{record.serial}/" in listing.content.decode()
+
+
+def test_training_managers_edit_types(client_for, world):
+    manager = person_with_role(Role.TRAINING_MANAGER, organisation=world.company)
+    page = client_for(manager.user).get("/admin/snippets/certs/qualificationtype/add/")
+    assert page.status_code == 200

@@ -1,0 +1,92 @@
+"""The trainee's qualifications page and a record's page with staff changes."""
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from lms.certs.constants import Status
+from lms.certs.models import Reminder
+from lms.certs.services.reminders import reminders_send
+from lms.people.constants import Role
+from tests.factories import QualificationRecordFactory, person_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_trainee_sees_records_and_what_is_missing(client_for, world, duty):
+    record = QualificationRecordFactory(person=world.trainee)
+    duty.complete_course(world.trainee)
+    page = client_for(world.trainee.user).get("/certs/")
+    html = page.content.decode()
+    assert record.serial in html and record.qualification_type.name in html
+    # The duty type is not held: its missing exam and drill are listed.
+    assert duty.type.name in html and duty.quiz.title in html
+    assert page.context["progress"][0]["missing"][0].kind == "exam"
+
+
+def test_the_home_page_lists_current_records(client_for, world):
+    record = QualificationRecordFactory(person=world.trainee)
+    home = client_for(world.trainee.user).get("/")
+    assert record.serial in home.content.decode()
+
+
+def test_another_trainee_cannot_open_a_record(client_for, world):
+    record = QualificationRecordFactory(person=world.trainee)
+    other = person_with_role(Role.TRAINEE, organisation=world.company)
+    assert (
+        client_for(other.user).get(f"/certs/records/{record.serial}/").status_code
+        == 404
+    )
+    assert (
+        client_for(world.trainee.user)
+        .get(f"/certs/records/{record.serial}/")
+        .status_code
+        == 200
+    )
+
+
+def test_station_staff_suspend_with_a_reason_and_cannot_revoke(client_for, world):
+    record = QualificationRecordFactory(person=world.trainee)
+    staff = person_with_role(Role.STATION_STAFF, organisation=world.station)
+    client = client_for(staff.user)
+    url = f"/certs/records/{record.serial}/"
+    assert client.get(url).context["actions"] == ["suspend"]
+    client.post(url, {"action": "suspend", "reason": ""})
+    record.refresh_from_db()
+    assert record.status == Status.ACTIVE  # no reason, no change
+    client.post(url, {"action": "suspend", "reason": "证件涂改"})
+    record.refresh_from_db()
+    assert (record.status, record.status_reason, record.status_changed_by) == (
+        Status.SUSPENDED,
+        "证件涂改",
+        staff.user,
+    )
+    client.post(url, {"action": "revoke", "reason": "x"})
+    record.refresh_from_db()
+    assert record.status == Status.SUSPENDED
+
+
+def test_staff_of_another_station_do_not_see_the_record(client_for, world):
+    record = QualificationRecordFactory(person=world.trainee)
+    staff = person_with_role(Role.STATION_STAFF, organisation=world.other_station)
+    assert (
+        client_for(staff.user).get(f"/certs/records/{record.serial}/").status_code
+        == 404
+    )
+
+
+def test_reminders_go_once_at_each_threshold(world):
+    world.trainee.user.email = "t1@example.com"
+    world.trainee.user.save()
+    today = timezone.localdate()
+    record = QualificationRecordFactory(person=world.trainee, days_ago=340)
+    days_left = (record.valid_until - today).days
+    assert 14 < days_left <= 30
+    sent = reminders_send(today)
+    assert [(r.record_id, r.days_before) for r in sent] == [(record.pk, 30)]
+    assert reminders_send(today) == []
+    assert Reminder.objects.count() == 1
+    assert len(mail.outbox) == 1 and record.serial in mail.outbox[0].body
+    # A week later the 14-day reminder is due (days the job missed are caught up).
+    later = reminders_send(today + timezone.timedelta(days=days_left - 10))
+    assert [r.days_before for r in later] == [14]
