@@ -7,3 +7,7 @@ class CertsConfig(AppConfig):
     label = "certs"
     verbose_name = _("Qualifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers the deploy check that production sets its own signing key.
+        from lms.certs import signing  # noqa: F401

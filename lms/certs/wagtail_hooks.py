@@ -84,3 +84,31 @@ def record_page_button(snippet, user, next_url=None):
             icon_name="view",
             priority=10,
         )
+
+
+@hooks.register("register_admin_urls")
+def register_expiry_report_url():
+    from django.urls import path
+
+    from lms.certs.reports import ExpiryReportView
+
+    return [
+        path(
+            "certs/expiry/",
+            ExpiryReportView.as_view(),
+            name="certs_expiry_report",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_expiry_report_menu_item():
+    from cms.admin_helpers import PermissionMenuItem
+
+    return PermissionMenuItem(
+        _("Expiring qualifications"),
+        reverse("certs_expiry_report"),
+        icon_name="warning",
+        order=191,
+        permission="certs.view_qualificationrecord",
+    )

@@ -30,3 +30,27 @@ def test_training_managers_edit_types(client_for, world):
     manager = person_with_role(Role.TRAINING_MANAGER, organisation=world.company)
     page = client_for(manager.user).get("/admin/snippets/certs/qualificationtype/add/")
     assert page.status_code == 200
+
+
+def test_the_expiry_report_lists_ending_and_overdue_in_scope(client_for, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lms.certs.services.issuing import records_expire
+
+    ending = QualificationRecordFactory(person=world.trainee, days_ago=340)
+    lapsed = QualificationRecordFactory(
+        days_ago=400, person__organisation=world.company
+    )
+    records_expire()
+    elsewhere = QualificationRecordFactory(
+        days_ago=340, person__organisation=world.other_company
+    )
+    admin = person_with_role(Role.ORG_ADMIN, organisation=world.company)
+    page = client_for(admin.user).get("/admin/certs/expiry/?days=60")
+    html = page.content.decode()
+    assert ending.serial in html and lapsed.serial in html
+    assert elsewhere.serial not in html
+    assert [r.pk for r in page.context["overdue"]] == [lapsed.pk]
+    assert timezone.localdate() + timedelta(days=60) >= ending.valid_until

@@ -165,3 +165,37 @@ def test_two_engines_at_once_make_one_record(duty):
     errors = run_concurrently(*[qualifications_issue for _ in range(4)])
     assert errors == []
     assert QualificationRecord.objects.filter(person=person).count() == 1
+
+
+def test_passing_the_exam_issues_the_record_at_once(
+    duty, django_capture_on_commit_callbacks
+):
+    """The quizzes app tells the engine after the pass commits: no nightly wait."""
+    from lms.quizzes.services.attempts import attempt_start, attempt_submit
+    from tests.factories import quiz_with_questions
+
+    person = PersonFactory()
+    duty.complete_course(person)
+    duty.attend_drill(person)
+    quiz = quiz_with_questions(count=3)
+    duty.type.requirements.filter(kind=RequirementKind.EXAM_PASSED).update(quiz=quiz)
+    attempt = attempt_start(quiz=quiz, person=person)
+    answers = {q.position: q.snapshot["answer"] for q in attempt.questions.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=attempt, answers=answers)
+    record = QualificationRecord.objects.get(person=person)
+    assert record.qualification_type == duty.type and record.status == Status.ACTIVE
+    assert any(e["kind"] == "exam" for e in record.evidence["requirements"])
+
+
+def test_closing_a_drill_issues_to_those_present(duty, django_capture_on_commit_callbacks):
+    from lms.drills.services import drill_close
+
+    person = PersonFactory()
+    duty.complete_course(person)
+    duty.pass_exam(person)
+    attendance = duty.attend_drill(person)
+    assert not QualificationRecord.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        drill_close(drill=attendance.drill, actor=None)
+    assert QualificationRecord.objects.filter(person=person).count() == 1
