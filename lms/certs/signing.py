@@ -1,0 +1,347 @@
+"""The issuer's Ed25519 keys and the primitives of the eddsa-jcs-2022 cryptosuite:
+JSON canonicalisation (JCS, RFC 8785), multibase base58btc and Multikey encoding.
+
+One scheme, used everywhere (docs/certs-credentials.md):
+
+* the issuer is ``<base>/.well-known/shouwang/issuer.json``, a controller document
+  listing every published key as a ``Multikey`` verification method;
+* a proof's ``verificationMethod`` is ``<issuer>#<kid>``;
+* ``kid`` is the RFC 7638 JWK thumbprint of the public key, so the same id names the
+  key in the JWKS at ``/.well-known/shouwang/keys.json``.
+
+Nothing here fetches anything over the network: verifiers are handed the keys.
+"""
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+# Fixed label: changing it changes every development key (and every kid).
+DERIVATION_LABEL = b"shouwang.certs.signing-key.v1"
+# Multicodec prefix of an Ed25519 public key (0xed, varint-encoded).
+ED25519_PUB_MULTICODEC = b"\xed\x01"
+B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+WELL_KNOWN = "/.well-known/shouwang/"
+# Integers beyond this are not exact in an IEEE double, so JCS cannot promise them.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+# --- JCS (RFC 8785) -----------------------------------------------------------------
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n"}
+_ESCAPES |= {"\r": "\\r", "\t": "\\t"}
+
+
+def _jcs_string(value):
+    out = ['"']
+    for char in value:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char < " ":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _utf16_key(key):
+    # Big-endian UTF-16 bytes compare like the UTF-16 code units RFC 8785 sorts by.
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _jcs(value, out):
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise ValueError("integer out of the range JCS can represent exactly")
+        out.append(str(value))
+    elif isinstance(value, float):
+        # We never emit numbers with fractions; refusing them keeps the serialisation
+        # unambiguous (ECMAScript number formatting is not needed).
+        raise ValueError("floating-point numbers are not supported")
+    elif isinstance(value, str):
+        out.append(_jcs_string(value))
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for position, item in enumerate(value):
+            if position:
+                out.append(",")
+            _jcs(item, out)
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        for position, key in enumerate(sorted(value, key=_utf16_key)):
+            if not isinstance(key, str):
+                raise ValueError("object keys must be strings")
+            if position:
+                out.append(",")
+            out.append(_jcs_string(key))
+            out.append(":")
+            _jcs(value[key], out)
+        out.append("}")
+    else:
+        raise ValueError(f"not a JSON value: {type(value).__name__}")
+
+
+def canonicalize(value):
+    """The RFC 8785 canonical form of ``value`` as UTF-8 bytes (strict: lone
+    surrogates raise UnicodeEncodeError)."""
+    out = []
+    _jcs(value, out)
+    return "".join(out).encode("utf-8")
+
+
+# --- Encodings ----------------------------------------------------------------------
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def b58encode(data):
+    number = int.from_bytes(data, "big")
+    out = []
+    while number:
+        number, rest = divmod(number, 58)
+        out.append(B58_ALPHABET[rest])
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "1" * zeros + "".join(reversed(out))
+
+
+def b58decode(text):
+    number = 0
+    for char in text:
+        position = B58_ALPHABET.find(char)
+        if position < 0:
+            raise ValueError("not base58btc")
+        number = number * 58 + position
+    zeros = len(text) - len(text.lstrip("1"))
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    return b"\0" * zeros + body
+
+
+def multibase_b58(data):
+    return "z" + b58encode(data)
+
+
+def multibase_b58_decode(text):
+    if not isinstance(text, str) or not text.startswith("z"):
+        raise ValueError("not a multibase base58btc value")
+    return b58decode(text[1:])
+
+
+# --- Keys ---------------------------------------------------------------------------
+
+
+def public_bytes(public_key):
+    return public_key.public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
+def public_jwk(public_key):
+    """The JWK of an Ed25519 public key (RFC 8037) with its kid."""
+    x = b64url(public_bytes(public_key))
+    # RFC 7638 thumbprint: the required members, sorted, no whitespace.
+    thumbprint = hashlib.sha256(
+        json.dumps(
+            {"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":")
+        ).encode("ascii")
+    ).digest()
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": x,
+        "kid": b64url(thumbprint),
+        "alg": "EdDSA",
+        "use": "sig",
+    }
+
+
+def key_id(public_key):
+    return public_jwk(public_key)["kid"]
+
+
+def multikey(public_key):
+    """publicKeyMultibase of a Multikey: base58btc of 0xed01 + the 32 key bytes."""
+    return multibase_b58(ED25519_PUB_MULTICODEC + public_bytes(public_key))
+
+
+def public_key_from_text(text):
+    """A published public key: a Multikey value (``z6Mk…``), or base64 / base64url
+    of the 32 raw bytes."""
+    text = text.strip()
+    if text.startswith("z6Mk"):
+        raw = multibase_b58_decode(text)
+        if raw[:2] != ED25519_PUB_MULTICODEC or len(raw) != 34:
+            raise ValueError("not an Ed25519 Multikey")
+        return Ed25519PublicKey.from_public_bytes(raw[2:])
+    try:
+        raw = b64url_decode(text.replace("+", "-").replace("/", "_").rstrip("="))
+    except (binascii.Error, ValueError) as error:
+        raise ValueError("not base64") from error
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def public_key_from_jwk(jwk):
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+        raise ValueError("not an Ed25519 JWK")
+    raw = b64url_decode(jwk["x"])
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def configured_seed():
+    """The base64 seed from the CERTS_SIGNING_KEY setting or environment, or None."""
+    value = getattr(settings, "CERTS_SIGNING_KEY", None) or os.environ.get(
+        "CERTS_SIGNING_KEY"
+    )
+    return (value or "").strip() or None
+
+
+def signing_key():
+    """The issuer's private key: CERTS_SIGNING_KEY (base64 of a 32-byte seed), or,
+    in development and tests, a key derived from SECRET_KEY with HKDF (stable across
+    restarts, different for every SECRET_KEY; the deploy check warns about it)."""
+    seed_text = configured_seed()
+    if seed_text:
+        try:
+            seed = base64.b64decode(
+                seed_text.replace("-", "+").replace("_", "/")
+                + "=" * (-len(seed_text) % 4),
+                validate=True,
+            )
+        except (binascii.Error, ValueError) as error:
+            raise ImproperlyConfigured("CERTS_SIGNING_KEY is not base64.") from error
+        if len(seed) != 32:
+            raise ImproperlyConfigured("CERTS_SIGNING_KEY must encode 32 bytes.")
+    else:
+        seed = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=DERIVATION_LABEL
+        ).derive(settings.SECRET_KEY.encode("utf-8"))
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def previous_public_keys():
+    """Retired keys still published so that credentials they signed verify
+    (CERTS_PREVIOUS_PUBLIC_KEYS: a list, or a comma-separated string)."""
+    value = getattr(settings, "CERTS_PREVIOUS_PUBLIC_KEYS", None) or os.environ.get(
+        "CERTS_PREVIOUS_PUBLIC_KEYS", ""
+    )
+    if isinstance(value, str):
+        value = value.split(",")
+    keys = []
+    for text in value:
+        if text.strip():
+            try:
+                keys.append(public_key_from_text(text))
+            except ValueError as error:
+                raise ImproperlyConfigured(
+                    f"CERTS_PREVIOUS_PUBLIC_KEYS: {error}"
+                ) from error
+    return keys
+
+
+def published_public_keys():
+    """The current key first, then the previous ones (duplicates dropped)."""
+    keys, seen = [], set()
+    for key in [signing_key().public_key(), *previous_public_keys()]:
+        kid = key_id(key)
+        if kid not in seen:
+            seen.add(kid)
+            keys.append(key)
+    return keys
+
+
+def base_url():
+    """The absolute origin credentials name (not the request's host: a credential
+    must say the same thing whoever downloads it)."""
+    url = getattr(settings, "CERTS_ISSUER_BASE_URL", None) or getattr(
+        settings, "WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
+    )
+    return url.rstrip("/")
+
+
+def issuer_id():
+    return f"{base_url()}{WELL_KNOWN}issuer.json"
+
+
+def verification_method_id(public_key):
+    return f"{issuer_id()}#{key_id(public_key)}"
+
+
+def jwks():
+    return {"keys": [public_jwk(key) for key in published_public_keys()]}
+
+
+def controller_document():
+    """The issuer's controller document (W3C Controlled Identifiers): every
+    published key as a Multikey, all usable for assertions."""
+    controller = issuer_id()
+    methods = [
+        {
+            "id": verification_method_id(key),
+            "type": "Multikey",
+            "controller": controller,
+            "publicKeyMultibase": multikey(key),
+        }
+        for key in published_public_keys()
+    ]
+    return {
+        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "id": controller,
+        "name": getattr(settings, "CERTS_ISSUER_NAME", "Shouwang"),
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+
+
+def verify_signature(public_key, signature, data):
+    try:
+        public_key.verify(signature, data)
+    except InvalidSignature:
+        return False
+    return True
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_signing_key(app_configs=None, **kwargs):
+    """``check --deploy``: production must not sign with a key derived from
+    SECRET_KEY (rotating SECRET_KEY would silently change the issuer's key)."""
+    if settings.DEBUG or configured_seed():
+        return []
+    return [
+        checks.Warning(
+            "CERTS_SIGNING_KEY is not set: credentials are signed with a key derived "
+            "from SECRET_KEY.",
+            hint="Set CERTS_SIGNING_KEY to the base64 of a random 32-byte Ed25519 "
+            "seed and keep it secret (docs/certs-credentials.md).",
+            id="certs.W001",
+        )
+    ]

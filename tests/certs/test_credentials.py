@@ -1,0 +1,425 @@
+"""Signed credentials (lms.certs.credentials, signing, status_list): the proof
+breaks on any change, the published keys verify, the status lists follow the
+record's status, downloads are scoped, and the offline command agrees."""
+
+import base64
+import copy
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lms.certs import credentials, signing, status_list
+from lms.certs.services.issuing import record_reinstate, record_revoke, record_suspend
+from lms.people.services.roles import roles_ensure
+from tests.factories.certs import QualificationRecordFactory, QualificationTypeFactory
+
+KEYS_URL = "/.well-known/shouwang/keys.json"
+
+
+@pytest.fixture(autouse=True)
+def _roles(db):
+    """Role groups are made after migrate for the last installed app; an app
+    without models appended to INSTALLED_APPS (drf_spectacular_sidecar) stops that
+    signal in the test database, so make sure they exist (idempotent)."""
+    roles_ensure()
+
+
+@pytest.fixture
+def record(world):
+    qtype = QualificationTypeFactory(code="DUTY-1", name="保安员上岗资格")
+    return QualificationRecordFactory(person=world.trainee, qualification_type=qtype)
+
+
+@pytest.fixture
+def signed(record):
+    return credentials.signed_credential(record)
+
+
+def _flip(text, position=-1):
+    """``text`` with one character changed."""
+    chars = list(text)
+    chars[position] = "2" if chars[position] != "2" else "3"
+    return "".join(chars)
+
+
+def _decode(response):
+    return json.loads(response.content.decode("utf-8"))
+
+
+# --- JCS ----------------------------------------------------------------------------
+
+
+def test_jcs_sorts_by_utf16_code_units():
+    # RFC 8785 §3.2.3: U+1F600 (a surrogate pair, D83D DE00) sorts before U+FB33.
+    value = {
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\U0001f600": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis",
+    }
+    expected = (
+        '{"\\r":"Carriage Return","1":"One","\u0080":"Control",'
+        '"\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign",'
+        '"\U0001f600":"Emoji: Grinning Face",'
+        '"\ufb33":"Hebrew Letter Dalet With Dagesh"}'
+    )
+    assert signing.canonicalize(value) == expected.encode("utf-8")
+
+
+def test_jcs_nested_unicode_and_escapes():
+    value = {
+        "b": [True, None, False, -7, {"z": "守望", "a": 'line\nbreak\u0001"q"\\'}],
+        "a": {"c": [], "b": {}, "a": 0},
+        "é": "/",
+    }
+    expected = (
+        '{"a":{"a":0,"b":{},"c":[]},'
+        '"b":[true,null,false,-7,{"a":"line\\nbreak\\u0001\\"q\\"\\\\","z":"守望"}],'
+        '"é":"/"}'
+    )
+    assert signing.canonicalize(value) == expected.encode("utf-8")
+
+
+def test_jcs_refuses_floats_and_unsafe_integers():
+    with pytest.raises(ValueError):
+        signing.canonicalize({"a": 1.5})
+    with pytest.raises(ValueError):
+        signing.canonicalize([2**53])
+
+
+def test_base58_roundtrip():
+    for data in (b"", b"\0\0\x01", bytes(range(64))):
+        assert signing.b58decode(signing.b58encode(data)) == data
+    # The Multikey of an Ed25519 key always starts with z6Mk.
+    assert signing.multikey(signing.signing_key().public_key()).startswith("z6Mk")
+
+
+# --- Credentials --------------------------------------------------------------------
+
+
+def test_credential_content(record, signed):
+    assert signed["@context"] == [credentials.VC_CONTEXT, credentials.OB_CONTEXT]
+    assert signed["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert signed["id"] == credentials.credential_id(record)
+    assert signed["id"].startswith("urn:uuid:")
+    assert signed["issuer"]["id"] == signing.issuer_id()
+    assert signed["validFrom"] == f"{record.valid_from.isoformat()}T00:00:00+08:00"
+    assert signed["validUntil"] == f"{record.valid_until.isoformat()}T23:59:59+08:00"
+    subject = signed["credentialSubject"]
+    assert subject["name"] == record.person.name
+    assert subject["licenseNumber"] == record.serial
+    assert subject["achievement"]["humanCode"] == "DUTY-1"
+    assert subject["achievement"]["criteria"]["narrative"]
+    statuses = {entry["statusPurpose"]: entry for entry in signed["credentialStatus"]}
+    assert set(statuses) == {"revocation", "suspension"}
+    assert statuses["revocation"]["statusListIndex"] == str(record.pk)
+    assert statuses["suspension"]["statusListCredential"].endswith(
+        "/certs/status/suspension"
+    )
+    proof = signed["proof"]
+    assert proof["cryptosuite"] == "eddsa-jcs-2022"
+    assert proof["proofValue"].startswith("z")
+    # Same record, same id: the id does not change between downloads.
+    assert credentials.credential_for(record)["id"] == signed["id"]
+
+
+def test_no_expiry_means_no_valid_until(world):
+    qtype = QualificationTypeFactory(validity_months=None)
+    record = QualificationRecordFactory(person=world.trainee, qualification_type=qtype)
+    assert "validUntil" not in credentials.credential_for(record)
+
+
+def test_sign_verify_roundtrip(signed):
+    ok, reason = credentials.verify_credential(signed, signing.jwks())
+    assert ok, reason
+    # A JSON round trip (what a file does) changes nothing.
+    assert credentials.verify(json.loads(json.dumps(signed)), signing.jwks())[0]
+
+
+TAMPERINGS = {
+    "holder name": lambda d: d["credentialSubject"].__setitem__(
+        "name", _flip(d["credentialSubject"]["name"], 0)
+    ),
+    "serial": lambda d: d["credentialSubject"].__setitem__(
+        "licenseNumber", _flip(d["credentialSubject"]["licenseNumber"])
+    ),
+    "valid until": lambda d: d.__setitem__("validUntil", _flip(d["validUntil"], 3)),
+    "valid from": lambda d: d.__setitem__("validFrom", _flip(d["validFrom"], 9)),
+    "achievement": lambda d: d["credentialSubject"]["achievement"].__setitem__(
+        "name", d["credentialSubject"]["achievement"]["name"] + "!"
+    ),
+    "status index": lambda d: d["credentialStatus"][0].__setitem__(
+        "statusListIndex", "0"
+    ),
+    "status removed": lambda d: d.pop("credentialStatus"),
+    "field added": lambda d: d.__setitem__("description", "x"),
+    "proof value": lambda d: d["proof"].__setitem__(
+        "proofValue", _flip(d["proof"]["proofValue"], 10)
+    ),
+    "proof created": lambda d: d["proof"].__setitem__(
+        "created", _flip(d["proof"]["created"], 3)
+    ),
+    "proof context": lambda d: d["proof"].__setitem__(
+        "@context", [credentials.VC_CONTEXT]
+    ),
+    "proof purpose": lambda d: d["proof"].__setitem__("proofPurpose", "authentication"),
+    "no proof": lambda d: d.pop("proof"),
+}
+
+
+@pytest.mark.parametrize("change", TAMPERINGS, ids=list(TAMPERINGS))
+def test_any_change_fails(signed, change):
+    tampered = copy.deepcopy(signed)
+    TAMPERINGS[change](tampered)
+    assert tampered != signed
+    ok, reason = credentials.verify(tampered, signing.jwks())
+    assert not ok, change
+    assert reason
+
+
+def test_another_key_fails(record, signed):
+    other = Ed25519PrivateKey.generate()
+    other_jwks = {"keys": [signing.public_jwk(other.public_key())]}
+    # A genuine credential, checked against someone else's keys.
+    assert not credentials.verify(signed, other_jwks)[0]
+    # Signed by another key: its kid is not published.
+    forged = credentials.sign(credentials.credential_for(record), key=other)
+    assert not credentials.verify(forged, signing.jwks())[0]
+    # Signed by another key that claims the published kid.
+    forged["proof"]["verificationMethod"] = signed["proof"]["verificationMethod"]
+    ok, reason = credentials.verify(forged, signing.jwks())
+    assert not ok
+    assert "changed" in reason
+
+
+def test_configured_key_and_previous_keys(settings, record):
+    old_key = signing.signing_key()
+    seed = bytes(range(32))
+    settings.CERTS_SIGNING_KEY = base64.b64encode(seed).decode()
+    settings.CERTS_PREVIOUS_PUBLIC_KEYS = [signing.multikey(old_key.public_key())]
+    new_key = signing.signing_key()
+    assert signing.key_id(new_key.public_key()) != signing.key_id(old_key.public_key())
+    kids = [key["kid"] for key in signing.jwks()["keys"]]
+    assert kids == [
+        signing.key_id(new_key.public_key()),
+        signing.key_id(old_key.public_key()),
+    ]
+    # A credential signed before the rotation still verifies.
+    old_credential = credentials.sign(credentials.credential_for(record), key=old_key)
+    assert credentials.verify(old_credential, signing.jwks())[0]
+    assert credentials.verify(old_credential, signing.controller_document())[0]
+
+
+def test_bad_configured_key(settings):
+    settings.CERTS_SIGNING_KEY = base64.b64encode(b"short").decode()
+    with pytest.raises(ImproperlyConfigured):
+        signing.signing_key()
+
+
+def test_deploy_check(settings):
+    settings.DEBUG = False
+    settings.CERTS_SIGNING_KEY = ""
+    assert [m.id for m in signing.check_signing_key()] == ["certs.W001"]
+    settings.CERTS_SIGNING_KEY = base64.b64encode(bytes(32)).decode()
+    assert signing.check_signing_key() == []
+    settings.DEBUG = True
+    settings.CERTS_SIGNING_KEY = ""
+    assert signing.check_signing_key() == []
+
+
+# --- Published keys -----------------------------------------------------------------
+
+
+def test_keys_endpoint_publishes_the_verifying_key(client, signed):
+    response = client.get(KEYS_URL)
+    assert response.status_code == 200
+    assert "max-age" in response["Cache-Control"]
+    published = _decode(response)
+    assert [key["kty"] for key in published["keys"]] == ["OKP"]
+    assert published["keys"][0]["crv"] == "Ed25519"
+    ok, reason = credentials.verify(signed, published)
+    assert ok, reason
+
+    issuer = _decode(client.get("/.well-known/shouwang/issuer.json"))
+    assert issuer["id"] == signed["issuer"]["id"]
+    methods = [method["id"] for method in issuer["verificationMethod"]]
+    assert signed["proof"]["verificationMethod"] in methods
+    assert issuer["verificationMethod"][0]["type"] == "Multikey"
+    assert credentials.verify(signed, issuer)[0]
+
+
+# --- Status lists -------------------------------------------------------------------
+
+
+def _bit(client, purpose, index):
+    response = client.get(f"/certs/status/{purpose}")
+    assert response.status_code == 200
+    assert "max-age" in response["Cache-Control"]
+    document = _decode(response)
+    assert credentials.verify(document, _decode(client.get(KEYS_URL)))[0]
+    subject = document["credentialSubject"]
+    assert subject["type"] == "BitstringStatusList"
+    assert subject["statusPurpose"] == purpose
+    bits = status_list.decode(subject["encodedList"])
+    assert len(bits) * 8 >= 131_072
+    return status_list.bit_is_set(bits, index)
+
+
+def test_status_lists_follow_the_record(client, world, record):
+    other = QualificationRecordFactory(person=world.colleague)
+    actor = world.site_admin.user
+    assert not _bit(client, "revocation", record.pk)
+    assert not _bit(client, "suspension", record.pk)
+
+    record_suspend(record=record, actor=actor, reason="检查")
+    assert _bit(client, "suspension", record.pk)
+    assert not _bit(client, "revocation", record.pk)
+    assert not _bit(client, "suspension", other.pk)
+
+    record_reinstate(record=record, actor=actor, reason="复核通过")
+    assert not _bit(client, "suspension", record.pk)
+
+    record_revoke(record=record, actor=actor, reason="作废")
+    assert _bit(client, "revocation", record.pk)
+    assert not _bit(client, "suspension", record.pk)
+    assert not _bit(client, "revocation", other.pk)
+
+
+def test_status_list_one_query(django_assert_num_queries, world, record):
+    with django_assert_num_queries(1):
+        status_list.status_list_credential("revocation")
+
+
+def test_bitstring_order_and_size():
+    bits = status_list.bitstring([0, 9, 131_072])
+    assert len(bits) * 8 == 2 * 131_072
+    assert bits[0] == 0x80 and bits[1] == 0x40
+    assert status_list.bit_is_set(status_list.decode(status_list.encode(bits)), 9)
+    assert status_list.encode(bits).startswith("u")
+
+
+def test_unknown_status_purpose(client):
+    assert client.get("/certs/status/other").status_code == 404
+
+
+# --- Downloads ----------------------------------------------------------------------
+
+
+def _url(record):
+    return f"/certs/records/{record.serial}/credential.json"
+
+
+def test_holder_downloads(client_for, world, record):
+    response = client_for(world.trainee.user).get(_url(record))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vc+ld+json")
+    assert record.serial in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    document = _decode(response)
+    assert credentials.verify(document, signing.jwks())[0]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("colleague", 404),
+        ("outsider", 404),
+        ("station_staff", 200),
+        ("org_admin", 200),
+    ],
+)
+def test_download_scope(client_for, world, record, who, status):
+    user = getattr(world, who).user
+    assert client_for(user).get(_url(record)).status_code == status
+
+
+def test_anonymous_and_pending(client, client_for, world, record):
+    assert client.get(_url(record)).status_code == 404
+    pending = QualificationRecordFactory(person=world.trainee, status="pending")
+    assert client_for(world.trainee.user).get(_url(pending)).status_code == 404
+
+
+# --- The offline command ------------------------------------------------------------
+
+
+@pytest.fixture
+def files(tmp_path, client, signed):
+    def write(name, document):
+        path = tmp_path / name
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return str(path)
+
+    return {
+        "write": write,
+        "credential": write("credential.json", signed),
+        "keys": write("keys.json", _decode(client.get(KEYS_URL))),
+    }
+
+
+def _run(credential, keys, *status_lists):
+    """The command's exit code (0, or the CommandError's) and its message."""
+    args = [arg for path in status_lists for arg in ("--status", path)]
+    try:
+        call_command("verify_credential", credential, "--keys", keys, *args)
+    except CommandError as error:
+        return error.returncode, str(error)
+    return 0, ""
+
+
+def test_command_verifies_a_good_file(files, capsys):
+    assert _run(files["credential"], files["keys"]) == (0, "")
+    assert "VERIFIED" in capsys.readouterr().out
+
+
+def test_command_rejects_a_tampered_file(files, signed):
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["name"] = _flip(tampered["credentialSubject"]["name"])
+    path = files["write"]("tampered.json", tampered)
+    assert _run(path, files["keys"])[0] == 1
+
+
+def test_command_rejects_duplicate_keys(files, tmp_path):
+    text = (tmp_path / "credential.json").read_text(encoding="utf-8")
+    path = tmp_path / "duplicate.json"
+    path.write_text(text[:-1] + ', "name": "x"}', encoding="utf-8")
+    assert _run(str(path), files["keys"])[0] == 1
+
+
+def test_command_reports_revocation(files, client, world, record, capsys):
+    def saved(purpose):
+        document = _decode(client.get(f"/certs/status/{purpose}"))
+        return files["write"](f"{purpose}.json", document)
+
+    # Only one of the two lists the credential names: its status is not settled.
+    assert _run(files["credential"], files["keys"], saved("revocation"))[0] == 3
+    lists = (saved("revocation"), saved("suspension"))
+    assert _run(files["credential"], files["keys"], *lists)[0] == 0
+    assert "revocation: not set" in capsys.readouterr().out
+
+    record_revoke(record=record, actor=world.site_admin.user, reason="作废")
+    lists = (saved("revocation"), saved("suspension"))
+    code, message = _run(files["credential"], files["keys"], *lists)
+    assert code == 2
+    assert "revocation" in message
+
+
+def test_command_refuses_a_tampered_status_list(files, client):
+    document = _decode(client.get("/certs/status/revocation"))
+    document["credentialSubject"]["encodedList"] = status_list.encode(
+        status_list.bitstring([])
+    )[:-1]
+    path = files["write"]("revocation.json", document)
+    assert _run(files["credential"], files["keys"], path)[0] == 3
+
+
+def test_command_with_wrong_keys_fails(files):
+    other = Ed25519PrivateKey.generate()
+    keys = {"keys": [signing.public_jwk(other.public_key())]}
+    assert _run(files["credential"], files["write"]("other.json", keys))[0] == 1
