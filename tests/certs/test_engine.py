@@ -150,6 +150,12 @@ def test_outside_credentials_are_recorded_once_verified():
     assert record.qualification_type == guard_card
     assert record.valid_until is None and record.external_credential == verified
     assert not qualifications_issue().issued
+    verified.voided_at = timezone.now()
+    verified.void_reason = "伪造"
+    verified.save()
+    assert qualifications_issue().revoked == 1
+    record.refresh_from_db()
+    assert record.status == Status.REVOKED
 
 
 def test_the_command_reports(duty, capsys):

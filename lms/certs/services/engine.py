@@ -6,6 +6,7 @@ nothing; two runs at once make one record each (the constraint)."""
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lms.certs import rules
 from lms.certs.constants import Status
@@ -24,11 +25,13 @@ class Report:
     renewed: list = field(default_factory=list)
     pending: list = field(default_factory=list)
     expired: int = 0
+    revoked: int = 0
 
     def __str__(self):
         return (
             f"issued {len(self.issued)}, renewed {len(self.renewed)}, "
-            f"awaiting approval {len(self.pending)}, expired {self.expired}"
+            f"awaiting approval {len(self.pending)}, expired {self.expired}, "
+            f"revoked {self.revoked}"
         )
 
 
@@ -106,7 +109,19 @@ def _issue_for(qtype, person_id, facts, day, report):
 
 def _record_external(qtype, person_ids, day, report):
     """A verified, unvoided credential of the type's kind becomes an active record
-    valid until the credential's expiry."""
+    valid until the credential's expiry; a credential voided since revokes it."""
+    voided = QualificationRecord.objects.filter(
+        qualification_type=qtype,
+        status__in=(Status.ACTIVE, Status.SUSPENDED),
+        external_credential__voided_at__isnull=False,
+    )
+    if person_ids is not None:
+        voided = voided.filter(person_id__in=person_ids)
+    report.revoked += voided.update(
+        status=Status.REVOKED,
+        status_changed_at=timezone.now(),
+        status_reason=gettext("The outside credential was voided."),
+    )
     credentials = ExternalCredential.objects.filter(
         kind=qtype.credential_kind,
         verified_at__isnull=False,
