@@ -1,0 +1,240 @@
+"""Verification: the public page /v/<code>, its JSON twin /api/v1/verify/<code>, the
+certificates (HTML and PDF) and the station scanner. Thin views: the work is in
+lms.certs.verification and lms.certs.certificates."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lms.certs import certificates
+from lms.certs.constants import Channel, Verdict
+from lms.certs.verification import (
+    RATE_LIMIT_MESSAGE,
+    VERDICT_COLOURS,
+    RateLimited,
+    mask_name,
+    normalise_code,
+    photo_url,
+    scan_lookup,
+    verify,
+)
+
+MAX_SCAN_LENGTH = 1000
+
+
+def _client(request):
+    return {
+        "ip": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+    }
+
+
+# --- the public page -----------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def verify_form(request):
+    """``/v/``: type a code (from the paper) instead of scanning it."""
+    code = normalise_code(request.GET.get("code", ""))
+    if code:
+        return redirect("verify", code=code)
+    return render(request, "certs/verify/form.html")
+
+
+@never_cache
+@require_GET
+def verify_page(request, code):
+    """``/v/<code>``: what the QR code on a certificate opens. No login."""
+    try:
+        result = verify(
+            code, channel=Channel.PAGE, user=request.user, **_client(request)
+        )
+    except RateLimited:
+        return render(
+            request,
+            "certs/verify/limited.html",
+            {"message": RATE_LIMIT_MESSAGE},
+            status=429,
+        )
+    return render(request, "certs/verify/result.html", {"result": result})
+
+
+# --- the API -------------------------------------------------------------------
+
+
+class SuccessorSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+
+
+class VerificationSerializer(serializers.Serializer):
+    """The same facts as the page. Not found: only verdict, code and checked_at are
+    set, whatever the reason (unknown, malformed)."""
+
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    verdict_label = serializers.CharField()
+    colour = serializers.CharField(help_text="The page's colour for the verdict.")
+    code = serializers.CharField(help_text="The code as checked (normalised).")
+    holder_name = serializers.CharField(help_text="Partly masked: 张*明.")
+    photo_url = serializers.URLField(allow_null=True)
+    organisation = serializers.CharField()
+    qualification = serializers.CharField()
+    serial = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(
+        allow_null=True, help_text="Empty: valid without an end date."
+    )
+    issuer = serializers.CharField()
+    superseded_by = SuccessorSerializer(allow_null=True)
+    checked_at = serializers.DateTimeField()
+
+
+class RateLimitedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def result_data(request, result):
+    data = VerificationSerializer(result).data
+    if result.photo_url:
+        data["photo_url"] = request.build_absolute_uri(result.photo_url)
+    return data
+
+
+class VerifyAPIView(APIView):
+    """``/api/v1/verify/<code>``: no login; our own per-address limit applies."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        operation_id="verify_code",
+        summary="Check a qualification's verification code",
+        description=(
+            "The verdict and facts the public page /v/<code> shows. Every call is "
+            "logged. Unknown and malformed codes answer 200 with verdict "
+            "'not_found'. Limited per client address (CERTS_VERIFY_RATE_PER_MINUTE "
+            "checks a minute, default 30)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "code",
+                str,
+                OpenApiParameter.PATH,
+                description="16 characters; spaces and hyphens are ignored.",
+            )
+        ],
+        responses={200: VerificationSerializer, 429: RateLimitedSerializer},
+        tags=["verification"],
+    )
+    def get(self, request, code):
+        try:
+            result = verify(
+                code, channel=Channel.API, user=request.user, **_client(request)
+            )
+        except RateLimited:
+            return Response(
+                {"detail": str(RATE_LIMIT_MESSAGE)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": "60"},
+            )
+        response = Response(result_data(request, result))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# --- certificates --------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def certificate(request, serial):
+    record = certificates.certificate_record(request.user, serial)
+    return HttpResponse(certificates.certificate_html(request, record))
+
+
+@login_required
+@require_GET
+def certificate_pdf(request, serial):
+    record = certificates.certificate_record(request.user, serial)
+    response = HttpResponse(
+        certificates.certificate_pdf(request, record), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{record.serial}.pdf"'
+    return response
+
+
+# --- the station scanner -------------------------------------------------------
+
+
+@login_required
+@permission_required("certs.view_qualificationrecord", raise_exception=True)
+@require_GET
+def scanner(request):
+    return render(request, "certs/verify/scan.html")
+
+
+def _date(value):
+    return formats.date_format(value, "Y-m-d") if value else ""
+
+
+def _record_row(record, day):
+    verdict = record.verdict_on(day)
+    return {
+        "serial": record.serial,
+        "qualification": record.qualification_type.name,
+        "verdict": verdict,
+        "verdict_label": str(verdict.label),
+        "colour": VERDICT_COLOURS[verdict],
+        "issued_on": _date(record.issued_on),
+        "valid_from": _date(record.valid_from),
+        "valid_until": _date(record.valid_until),
+    }
+
+
+@login_required
+@permission_required("certs.view_qualificationrecord", raise_exception=True)
+@require_POST
+def scan_lookup_view(request):
+    """POST the scanned (or typed) text; CSRF as every POST. Answers JSON."""
+    text = request.body[: MAX_SCAN_LENGTH + 1].decode("utf-8", "replace")
+    if len(text) > MAX_SCAN_LENGTH:
+        text = ""
+    result = scan_lookup(text, user=request.user, **_client(request))
+    if not result.found:
+        return JsonResponse(
+            {
+                "found": False,
+                "message": _(
+                    "Not found: this code or badge is unknown, or the person is "
+                    "not one you may check."
+                ),
+            }
+        )
+    person = result.person
+    scanned = result.scanned
+    return JsonResponse(
+        {
+            "found": True,
+            "person": {
+                "name": mask_name(person.name),
+                "photo_url": photo_url(person),
+                "organisation": person.organisation.name,
+            },
+            "scanned": (
+                _record_row(scanned.record, result.day) if scanned is not None else None
+            ),
+            "records": [_record_row(r, result.day) for r in result.records],
+            "empty": _("No current or recent qualifications."),
+        }
+    )
