@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.ratelimit import count_this_minute
 from lms.certs.constants import CURRENT, Channel, Verdict
 from lms.certs.models import QualificationRecord, VerificationLog
 from lms.certs.services.issuing import CODE_ALPHABET, CODE_LENGTH
@@ -164,15 +164,7 @@ def check_rate(ip):
     limit = rate_per_minute()
     if limit <= 0:
         return
-    minute = int(timezone.now().timestamp() // 60)
-    key = f"certs:verify:{ip or 'unknown'}:{minute}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    if count > limit:
+    if count_this_minute(f"certs-verify:{ip or 'unknown'}") > limit:
         raise RateLimited
 
 

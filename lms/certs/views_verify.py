@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.client import client_meta
 from lms.certs import certificates
 from lms.certs.constants import Channel, Verdict
 from lms.certs.verification import (
@@ -29,13 +30,6 @@ from lms.certs.verification import (
 )
 
 MAX_SCAN_LENGTH = 1000
-
-
-def _client(request):
-    return {
-        "ip": request.META.get("REMOTE_ADDR") or None,
-        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
-    }
 
 
 # --- the public page -----------------------------------------------------------
@@ -57,7 +51,7 @@ def verify_page(request, code):
     """``/v/<code>``: what the QR code on a certificate opens. No login."""
     try:
         result = verify(
-            code, channel=Channel.PAGE, user=request.user, **_client(request)
+            code, channel=Channel.PAGE, user=request.user, **client_meta(request)
         )
     except RateLimited:
         return render(
@@ -140,7 +134,7 @@ class VerifyAPIView(APIView):
     def get(self, request, code):
         try:
             result = verify(
-                code, channel=Channel.API, user=request.user, **_client(request)
+                code, channel=Channel.API, user=request.user, **client_meta(request)
             )
         except RateLimited:
             return Response(
@@ -210,7 +204,7 @@ def scan_lookup_view(request):
     text = request.body[: MAX_SCAN_LENGTH + 1].decode("utf-8", "replace")
     if len(text) > MAX_SCAN_LENGTH:
         text = ""
-    result = scan_lookup(text, user=request.user, **_client(request))
+    result = scan_lookup(text, user=request.user, **client_meta(request))
     if not result.found:
         return JsonResponse(
             {

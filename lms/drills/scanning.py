@@ -23,9 +23,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.client import client_meta
 from lms.drills import selectors, services
 from lms.drills.constants import Refusal
-from lms.drills.views import _client, _led_drill
+from lms.drills.views import _led_drill
 from lms.people.models import Person
 
 MAX_BATCH = 200
@@ -172,7 +173,7 @@ def checkin_item(request, drill, item, people=None):
         drill_id=drill.pk,
         user=request.user,
         detail="badge" if fields and "badge" in fields else "manual",
-        **_client(request),
+        **client_meta(request),
     )
     result.update(status=reason.value, message=_instructor_refusal(reason))
     return result

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.client import client_meta
 from cms.qr import qr_svg
 from cms.site_cache import without_page_tree
 from lms.drills import selectors, services, tokens
@@ -27,13 +28,6 @@ from lms.people.selectors import user_person
 DEVICE_COOKIE = "shouwang_device"
 DEVICE_MAX_AGE = 5 * 365 * 24 * 3600
 _signer = Signer(salt="shouwang.drills.device")
-
-
-def _client(request):
-    return {
-        "ip": request.META.get("REMOTE_ADDR") or None,
-        "user_agent": request.META.get("HTTP_USER_AGENT", ""),
-    }
 
 
 def _device(request):
@@ -70,7 +64,7 @@ def _log_refusal(request, error, *, drill_id=None, detail=None):
         drill_id=getattr(error, "drill_id", None) or drill_id,
         user=request.user,
         detail=request.path if detail is None else detail,
-        **_client(request),
+        **client_meta(request),
     )
 
 
@@ -163,7 +157,7 @@ def checkin(request, token):
             drill=drill,
             device=device,
             location=_location(request.POST),
-            **_client(request),
+            **client_meta(request),
         )
     except (tokens.TokenError, services.CheckinRefused) as error:
         return _refused(request, error, status=409, drill=drill)
@@ -186,7 +180,7 @@ def checkin_by_code(request):
             person=person,
             device=device,
             location=_location(request.POST),
-            **_client(request),
+            **client_meta(request),
         )
     except (tokens.TokenError, services.CheckinRefused) as error:
         _log_refusal(request, error, detail="code")

@@ -24,15 +24,14 @@ statements by the unique constraint, ``get_or_create`` and ``select_for_update``
 import json
 import logging
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.ratelimit import count_this_minute
 from lms.h5p.constants import (
     STATEMENT_PAYLOAD_VERSION,
     RefusalReason,
@@ -86,16 +85,7 @@ def score_line(*, raw, max_score, passed):
 
 
 def _rate_limited(user):
-    """A fixed one-minute window per user, kept in the shared cache so that every
-    app server counts the same statements."""
-    window = int(time.time() // 60)
-    key = f"h5p:statements:{user.pk}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
+    count = count_this_minute(f"h5p-statements:{user.pk}")
     return count > settings.H5P_STATEMENTS_PER_MINUTE
 
 

@@ -1,0 +1,18 @@
+"""A fixed one-minute window counter in the shared cache, so that every app server
+counts the same requests (H5P statements per user, verifications per address)."""
+
+import time
+
+from django.core.cache import cache
+
+
+def count_this_minute(scope):
+    """Count one more event for ``scope`` (a string naming who and what) in the
+    current minute and return the count so far."""
+    key = f"shouwang:rate:{scope}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=90)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired or evicted between add and incr
+        cache.set(key, 1, timeout=90)
+        return 1
