@@ -148,3 +148,68 @@ def trainee():
     person.user.phone = TRAINEE_PHONE
     person.user.save(update_fields=["phone"])
     return person
+
+
+FRAME_WIDTH, FRAME_HEIGHT = 640, 480
+
+
+def write_y4m(path, text):
+    """One frame of a camera filming a QR code of ``text``, in the YUV4MPEG2 format
+    Chromium's fake capture device plays in a loop."""
+    import qrcode
+    from PIL import Image
+
+    code = qrcode.QRCode(border=4, box_size=10)
+    code.add_data(text)
+    code.make(fit=True)
+    qr = code.make_image().get_image().convert("L")
+    side = min(FRAME_HEIGHT - 60, qr.size[0])
+    qr = qr.resize((side, side), Image.NEAREST)
+    frame = Image.new("L", (FRAME_WIDTH, FRAME_HEIGHT), 255)
+    frame.paste(qr, ((FRAME_WIDTH - side) // 2, (FRAME_HEIGHT - side) // 2))
+    chroma = bytes([128]) * ((FRAME_WIDTH // 2) * (FRAME_HEIGHT // 2))
+    with open(path, "wb") as out:
+        header = f"YUV4MPEG2 W{FRAME_WIDTH} H{FRAME_HEIGHT} F30:1 Ip A1:1 C420jpeg\n"
+        out.write(header.encode())
+        for _frame in range(2):
+            out.write(b"FRAME\n")
+            out.write(frame.tobytes())  # Y: the grey levels
+            out.write(chroma)  # U
+            out.write(chroma)  # V
+
+
+@pytest.fixture
+def camera_phone(browser, live_server, tmp_path):
+    """``camera_phone(text, width=390)``: a phone page whose camera films a QR code
+    of ``text``. A browser of its own: the fake camera is chosen when Chromium
+    starts; it is closed after the test."""
+    launched = []
+
+    def open_page(text, width=390):
+        video = tmp_path / f"camera{len(launched)}.y4m"
+        write_y4m(video, text)
+        camera_browser = browser.browser_type.launch(
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        launched.append(camera_browser)
+        context = camera_browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+            user_agent=PHONE_USER_AGENT,
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        return context.new_page()
+
+    yield open_page
+    for camera_browser in launched:
+        camera_browser.close()

@@ -6,7 +6,6 @@ the phone is offline."""
 import re
 
 import pytest
-import qrcode
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,10 +14,6 @@ from lms.drills.constants import CheckinMethod
 from lms.drills.models import Attendance
 from lms.people.constants import Role
 from tests.e2e.conftest import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    DEFAULT_TIMEOUT_MS,
-    PHONE_USER_AGENT,
     TRAINEE_PHONE,
 )
 from tests.e2e.test_login import sign_in
@@ -29,8 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
-
-FRAME_WIDTH, FRAME_HEIGHT = 640, 480
 
 
 @pytest.fixture
@@ -44,69 +37,20 @@ def checkin_path(drill):
     return f"/c/{tokens.token_for(drill, timezone.now())}"
 
 
-def write_y4m(path, text):
-    """One frame of a camera filming a QR code of ``text``, in the YUV4MPEG2 format
-    Chromium's fake capture device plays in a loop."""
-    from PIL import Image
-
-    code = qrcode.QRCode(border=4, box_size=10)
-    code.add_data(text)
-    code.make(fit=True)
-    qr = code.make_image().get_image().convert("L")
-    side = min(FRAME_HEIGHT - 60, qr.size[0])
-    qr = qr.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", (FRAME_WIDTH, FRAME_HEIGHT), 255)
-    frame.paste(qr, ((FRAME_WIDTH - side) // 2, (FRAME_HEIGHT - side) // 2))
-    chroma = bytes([128]) * ((FRAME_WIDTH // 2) * (FRAME_HEIGHT // 2))
-    with open(path, "wb") as out:
-        header = f"YUV4MPEG2 W{FRAME_WIDTH} H{FRAME_HEIGHT} F30:1 Ip A1:1 C420jpeg\n"
-        out.write(header.encode())
-        for _frame in range(2):
-            out.write(b"FRAME\n")
-            out.write(frame.tobytes())  # Y: the grey levels
-            out.write(chroma)  # U
-            out.write(chroma)  # V
-
-
 def test_a_trainee_scans_the_display_with_the_in_app_scanner(
-    browser, live_server, trainee, drill, tmp_path
+    camera_phone, live_server, trainee, drill
 ):
-    video = tmp_path / "display.y4m"
-    write_y4m(video, live_server.url + checkin_path(drill))
-    # A browser of its own: the fake camera is chosen when Chromium starts.
-    camera_browser = browser.browser_type.launch(
-        executable_path=CHROMIUM_PATH,
-        headless=True,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
+    page = camera_phone(live_server.url + checkin_path(drill))
+    page.goto("/login/?next=/drills/scan/")
+    sign_in(page, TRAINEE_PHONE)
+    expect(page).to_have_url(re.compile(r"/drills/scan/$"))
+    # The scanner finds the code and opens the /c/ link, which checks in.
+    expect(page.locator("[data-checkin]")).to_have_attribute(
+        "data-checkin", "ok", timeout=15_000
     )
-    try:
-        context = camera_browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": 390, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-            user_agent=PHONE_USER_AGENT,
-        )
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        page = context.new_page()
-        page.goto("/login/?next=/drills/scan/")
-        sign_in(page, TRAINEE_PHONE)
-        expect(page).to_have_url(re.compile(r"/drills/scan/$"))
-        # The scanner finds the code and opens the /c/ link, which checks in.
-        expect(page.locator("[data-checkin]")).to_have_attribute(
-            "data-checkin", "ok", timeout=15_000
-        )
-        attendance = Attendance.objects.get()
-        assert attendance.person == trainee and attendance.drill == drill
-        assert attendance.method == CheckinMethod.QR
-    finally:
-        camera_browser.close()
+    attendance = Attendance.objects.get()
+    assert attendance.person == trainee and attendance.drill == drill
+    assert attendance.method == CheckinMethod.QR
 
 
 def test_a_logged_out_trainee_scans_then_signs_in(phone, trainee, drill):

@@ -10,13 +10,6 @@ from playwright.sync_api import expect
 
 from lms.certs.services.issuing import record_revoke
 from lms.people.constants import Role
-from tests.e2e.conftest import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    DEFAULT_TIMEOUT_MS,
-    PHONE_USER_AGENT,
-)
-from tests.e2e.test_drill_checkin import write_y4m
 from tests.e2e.test_login import no_horizontal_scroll, sign_in
 from tests.factories import (
     OrganisationFactory,
@@ -57,44 +50,21 @@ def people(transactional_db):
 
 
 def test_station_staff_scan_a_certificate_with_the_phone_camera(
-    browser, live_server, people, tmp_path
+    camera_phone, live_server, people
 ):
-    video = tmp_path / "certificate.y4m"
-    write_y4m(video, live_server.url + reverse("verify", args=[people.record.code]))
-    # A browser of its own: the fake camera is chosen when Chromium starts.
-    camera_browser = browser.browser_type.launch(
-        executable_path=CHROMIUM_PATH,
-        headless=True,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
+    page = camera_phone(
+        live_server.url + reverse("verify", args=[people.record.code]), width=360
     )
-    try:
-        context = camera_browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": 360, "height": 780},
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-            user_agent=PHONE_USER_AGENT,
-        )
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        page = context.new_page()
-        page.goto("/login/?next=/certs/scan/")
-        sign_in(page, "station1")
-        expect(page).to_have_url(re.compile(r"/certs/scan/$"))
-        expect(page.locator("p[data-scanned]")).to_have_attribute(
-            "data-scanned", "valid", timeout=15_000
-        )
-        row = page.locator(f'[data-records] li[data-serial="{people.record.serial}"]')
-        expect(row).to_have_attribute("data-verdict", "valid")
-        expect(page.locator("[data-name]")).to_have_text("王*明")
-        assert no_horizontal_scroll(page)
-    finally:
-        camera_browser.close()
+    page.goto("/login/?next=/certs/scan/")
+    sign_in(page, "station1")
+    expect(page).to_have_url(re.compile(r"/certs/scan/$"))
+    expect(page.locator("p[data-scanned]")).to_have_attribute(
+        "data-scanned", "valid", timeout=15_000
+    )
+    row = page.locator(f'[data-records] li[data-serial="{people.record.serial}"]')
+    expect(row).to_have_attribute("data-verdict", "valid")
+    expect(page.locator("[data-name]")).to_have_text("王*明")
+    assert no_horizontal_scroll(page)
 
 
 def test_a_phone_sees_a_revocation_on_reload(phone, people):
