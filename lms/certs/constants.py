@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -26,12 +27,12 @@ class RequirementKind(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", _("Awaiting approval")
-    ACTIVE = "active", _("Active")
-    EXPIRED = "expired", _("Expired")
-    SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
-    SUPERSEDED = "superseded", _("Superseded")
+    PENDING = "pending", pgettext_lazy("qualification status", "Awaiting approval")
+    ACTIVE = "active", pgettext_lazy("qualification status", "Active")
+    EXPIRED = "expired", pgettext_lazy("qualification status", "Expired")
+    SUSPENDED = "suspended", pgettext_lazy("qualification status", "Suspended")
+    REVOKED = "revoked", pgettext_lazy("qualification status", "Revoked")
+    SUPERSEDED = "superseded", pgettext_lazy("qualification status", "Superseded")
 
 
 # A person has at most one record of a type in these statuses (a constraint).
@@ -44,13 +45,16 @@ REMINDER_DAYS = (60, 30, 14, 7, 1)
 class Verdict(models.TextChoices):
     """What a verification shows (the colour of /v/<code>)."""
 
-    VALID = "valid", _("Valid")
-    EXPIRED = "expired", _("Expired")
-    SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
-    SUPERSEDED = "superseded", _("Replaced by a renewal")
-    PENDING = "pending", _("Not yet approved")
-    NOT_FOUND = "not_found", _("Not found")
+    VALID = "valid", pgettext_lazy("verification verdict", "Valid")
+    EXPIRED = "expired", pgettext_lazy("verification verdict", "Expired")
+    SUSPENDED = "suspended", pgettext_lazy("verification verdict", "Suspended")
+    REVOKED = "revoked", pgettext_lazy("verification verdict", "Revoked")
+    SUPERSEDED = (
+        "superseded",
+        pgettext_lazy("verification verdict", "Replaced by a renewal"),
+    )
+    PENDING = "pending", pgettext_lazy("verification verdict", "Not yet approved")
+    NOT_FOUND = "not_found", pgettext_lazy("verification verdict", "Not found")
 
 
 class Channel(models.TextChoices):

@@ -17,8 +17,14 @@ def test_every_string_has_a_chinese_translation():
 def test_compiled_catalogue_is_up_to_date():
     source = polib.pofile(str(LOCALE / "django.po"))
     compiled = polib.mofile(str(LOCALE / "django.mo"))
-    expected = {e.msgid: e.msgstr or e.msgstr_plural for e in source if not e.obsolete}
-    actual = {e.msgid: e.msgstr or e.msgstr_plural for e in compiled if e.msgid}
+    expected = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
+        for e in source
+        if not e.obsolete
+    }
+    actual = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in compiled if e.msgid
+    }
     assert actual == expected, "run `make messages` to recompile locale/"
 
 

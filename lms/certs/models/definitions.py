@@ -137,7 +137,7 @@ class Requirement(Orderable):
         related_name="+",
     )
     min_percent = models.DecimalField(
-        _("at least (% of the points)"),
+        _("minimum score in percent"),
         max_digits=5,
         decimal_places=2,
         null=True,
