@@ -44,14 +44,6 @@ def overdue_renewals(organisation_ids, day=None):
     )
 
 
-def unread_reminders(person):
-    return list(
-        Reminder.objects.filter(record__person=person, read_at__isnull=True)
-        .select_related("record__qualification_type")
-        .order_by("-sent_at")[:5]
-    )
-
-
 class MyQualifications(list):
     """The trainee's home section: current records as items, unread reminders."""
 
@@ -74,16 +66,18 @@ class MyQualificationItem:
 
 
 def qualifications_for(person, day=None):
-    """Records that are current (or ended and not renewed) for the home page."""
+    """Records that are current (or ended and not renewed) for the home page, and
+    those with an unread expiry reminder: one query."""
     if person is None:
         return MyQualifications([], [])
     day = day or timezone.localdate()
-    shown = [r for r in records_of(person) if r.status not in (Status.SUPERSEDED,)]
+    unread = Reminder.objects.filter(record=OuterRef("pk"), read_at__isnull=True)
     latest = {}
-    for record in shown:  # newest first: keep one per type
-        latest.setdefault(record.qualification_type_id, record)
+    for record in records_of(person).annotate(unread=Exists(unread)):
+        if record.status != Status.SUPERSEDED:  # newest first: one per type
+            latest.setdefault(record.qualification_type_id, record)
     items = [MyQualificationItem(r, day) for r in latest.values()]
-    return MyQualifications(items, unread_reminders(person))
+    return MyQualifications(items, [r for r in latest.values() if r.unread])
 
 
 def progress_toward(person, day=None):

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from django.utils.translation import gettext
 
 from lms.certs import credentials, signing, status_list
@@ -365,10 +366,12 @@ def files(tmp_path, client, signed):
 
 
 def _run(credential, keys, *status_lists):
-    """The command's exit code (0, or the CommandError's) and its message."""
+    """The command's exit code (0, or the CommandError's) and its message (in
+    English: the command speaks the active language)."""
     args = [arg for path in status_lists for arg in ("--status", path)]
     try:
-        call_command("verify_credential", credential, "--keys", keys, *args)
+        with translation.override("en"):
+            call_command("verify_credential", credential, "--keys", keys, *args)
     except CommandError as error:
         return error.returncode, str(error)
     return 0, ""

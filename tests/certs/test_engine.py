@@ -194,7 +194,9 @@ def test_passing_the_exam_issues_the_record_at_once(
     assert any(e["kind"] == "exam" for e in record.evidence["requirements"])
 
 
-def test_closing_a_drill_issues_to_those_present(duty, django_capture_on_commit_callbacks):
+def test_closing_a_drill_issues_to_those_present(
+    duty, django_capture_on_commit_callbacks
+):
     from lms.drills.services import drill_close
 
     person = PersonFactory()

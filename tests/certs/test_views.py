@@ -24,10 +24,16 @@ def test_the_trainee_sees_records_and_what_is_missing(client_for, world, duty):
     assert page.context["progress"][0]["missing"][0].kind == "exam"
 
 
-def test_the_home_page_lists_current_records(client_for, world):
+def test_the_home_page_lists_current_records_and_reminders(client_for, world):
     record = QualificationRecordFactory(person=world.trainee)
-    home = client_for(world.trainee.user).get("/")
-    assert record.serial in home.content.decode()
+    ending = QualificationRecordFactory(person=world.trainee, days_ago=340)
+    reminders_send()
+    client = client_for(world.trainee.user)
+    home = client.get("/").content.decode()
+    assert record.serial in home and ending.serial in home
+    assert ending.valid_until.strftime("%Y-%m-%d") in home  # the reminder
+    client.get("/certs/")  # reading the page marks it read
+    assert client.get("/").context["my_qualifications"].reminders == []
 
 
 def test_another_trainee_cannot_open_a_record(client_for, world):
