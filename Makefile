@@ -70,6 +70,9 @@ bench: install
 	@# Drill check-in burst: 1,000 trainees, 50 at a time, PostgreSQL (its own
 	@# database, BENCH_CHECKIN_DATABASE_URL, created and dropped) and Redis.
 	$(PY) bench/checkin.py
+	@# Roster: 100,000 people, 400,000 records, one station beside hand-written SQL,
+	@# full CSV/XLSX export (its own database, BENCH_ROSTER_DATABASE_URL).
+	$(PY) bench/roster.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

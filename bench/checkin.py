@@ -53,6 +53,7 @@ os.environ.setdefault(
     "BENCH_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db"
 )
 
+from bench.pg import admin_conn, db_create, db_drop  # noqa: E402
 from bench.run import (  # noqa: E402
     BENCH_DIR,
     CONCURRENCY,
@@ -86,43 +87,6 @@ FORM_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|scan)" value="([^"]*)"')
 
 
 # --- database -----------------------------------------------------------------
-
-
-def _admin_conn():
-    import psycopg
-
-    parts = urlsplit(DB_URL)
-    conn = psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    return conn, parts.path.lstrip("/")
-
-
-def _safe_name(name):
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        sys.exit(f"[checkin] unexpected database name {name!r}")
-    return name
-
-
-def db_create():
-    conn, name = _admin_conn()
-    with conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {_safe_name(name)} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {_safe_name(name)}")
-
-
-def db_drop():
-    from django.db import connections
-
-    connections.close_all()
-    conn, name = _admin_conn()
-    with conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {_safe_name(name)} WITH (FORCE)")
 
 
 # --- setup (in this process) -----------------------------------------------------
@@ -271,7 +235,7 @@ def service_pids():
     """This run's PostgreSQL backends (gunicorn's persistent connections to the
     bench database), PostgreSQL's WAL writer, checkpointer and background writer,
     and redis-server. Other databases on the same server are left out."""
-    conn, name = _admin_conn()
+    conn, name = admin_conn(DB_URL)
     with conn:
         rows = conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE (datname = %s AND pid <> "
@@ -487,7 +451,7 @@ def main():
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)
     say(f"[checkin] fresh database {urlsplit(DB_URL).path.lstrip('/')}, {USERS} users")
-    db_create()
+    db_create(DB_URL)
     drills = {}
     try:
         made = setup(USERS)
@@ -529,7 +493,7 @@ def main():
         if KEEP_DB:
             say("[checkin] BENCH_CHECKIN_KEEP_DB=1: database kept")
         else:
-            db_drop()
+            db_drop(DB_URL)
 
     from django.conf import settings
 

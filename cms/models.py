@@ -57,6 +57,8 @@ class HomePage(Page):
             person=person,
             badge_svg=qr_svg(badge_token(person), box_size=6) if person else None,
             can_see_people=user.has_perm("people.view_person"),
+            can_see_roster=user.has_perm("certs.view_qualificationrecord"),
+            can_manage_api_keys=user.has_perm("certs.add_apikey"),
             can_use_admin=user.has_perm("wagtailadmin.access_admin"),
             learning=learning_for(person),
             exams=exams_for(person) if person else [],

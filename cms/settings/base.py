@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "import_export",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI's static files for /api/v1/docs/ (no CDN: sites run offline).
+    "drf_spectacular_sidecar",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -200,7 +202,25 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shouwang API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Qualification verification and the roster of deployable guards. "
+        "Dispatch systems send a station's key: `Authorization: Api-Key <key>`."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "PREPROCESSING_HOOKS": ["lms.certs.api.public_api_only"],
+    # The docs page's assets come from drf-spectacular-sidecar (static files), never
+    # from a CDN: the sites run without internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# Qualifications (lms/certs; README lists them): the Ed25519 seed that signs digital
+# credentials (derived from SECRET_KEY when empty; check --deploy warns) and the
+# public address written into them.
+CERTS_SIGNING_KEY = env("CERTS_SIGNING_KEY", "")
+CERTS_ISSUER_BASE_URL = env("CERTS_ISSUER_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "shouwang@localhost")

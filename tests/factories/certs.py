@@ -41,8 +41,10 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def required_types(self, create, extracted, **kwargs):
+        # A ParentalManyToManyField is written to the database by save().
         if create and extracted:
             self.required_types.set(extracted)
+            self.save()
 
 
 class QualificationRecordFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,263 @@
+"""API keys (lms.certs.api_keys), the roster API and its schema (lms.certs.api)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.certs.api_keys import api_key_check, api_key_create, api_key_revoke
+from lms.certs.models import ApiKey
+from lms.people.constants import Role
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    PostFactory,
+    QualificationRecordFactory,
+    QualificationTypeFactory,
+    person_with_role,
+)
+
+URL = "/api/v1/roster"
+
+
+def make_post(**kwargs):
+    post = PostFactory(**kwargs)
+    post.save()  # persists the ParentalManyToManyField (see test_roster)
+    return post
+
+
+@pytest.fixture
+def api_world(world):
+    duty = QualificationTypeFactory(code="DUTY", name="上岗")
+    make_post(code="GATE", name="门卫", required_types=[duty])
+    QualificationRecordFactory(person=world.trainee, qualification_type=duty)
+    world.duty = duty
+    world.key, world.plaintext = api_key_create(
+        station=world.station, name="勤务系统", actor=world.station_staff.user
+    )
+    return world
+
+
+def _get(client, key=None, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"} if key else {}
+    return client.get(URL, params, **headers)
+
+
+# --- keys ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_key_is_stored_hashed(api_world):
+    key, plaintext = api_world.key, api_world.plaintext
+    assert reverse("api-roster") == URL
+    assert plaintext.startswith(f"sw_{key.prefix}.")
+    assert len(plaintext) > 40
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM certs_apikey")
+        dump = repr(cursor.fetchall())
+    assert plaintext not in dump
+    assert plaintext.split(".", 1)[1] not in dump
+    assert len(key.key_hash) == 64
+
+
+@pytest.mark.django_db
+def test_only_own_station_staff_make_keys(api_world):
+    w = api_world
+    with pytest.raises(PermissionDenied):
+        api_key_create(station=w.other_station, name="x", actor=w.station_staff.user)
+    with pytest.raises(PermissionDenied):
+        api_key_create(station=w.station, name="x", actor=w.trainee.user)
+    with pytest.raises(PermissionDenied):
+        api_key_revoke(key=w.key, actor=w.org_admin.user)
+
+
+@pytest.mark.django_db
+def test_valid_key_reads_its_station(api_world, client):
+    w = api_world
+    response = _get(client, w.plaintext)
+    assert response.status_code == 200
+    data = response.json()
+    names = {row["name"] for row in data["results"]}
+    assert w.trainee.name in names and w.point_guard.name in names
+    assert w.outsider.name not in names
+    trainee = next(r for r in data["results"] if r["name"] == w.trainee.name)
+    assert trainee["id_number"] == w.trainee.id_number_masked
+    assert w.trainee.id_number not in response.content.decode()
+    assert trainee["posts"] == [{"post": "GATE", "deployable": True, "reasons": []}]
+    colleague = next(r for r in data["results"] if r["name"] == w.colleague.name)
+    assert colleague["posts"][0]["reasons"] == [
+        {"reason": "missing", "qualification": "DUTY"}
+    ]
+    assert data["posts"] == [{"code": "GATE", "name": "门卫", "requires": ["DUTY"]}]
+
+
+@pytest.mark.django_db
+def test_filters_as_parameters(api_world, client):
+    w = api_world
+    data = _get(client, w.plaintext, deployable="true", post="GATE").json()
+    assert [r["name"] for r in data["results"]] == [w.trainee.name]
+    data = _get(client, w.plaintext, point=w.point.code).json()
+    assert [r["name"] for r in data["results"]] == [w.point_guard.name]
+    data = _get(client, w.plaintext, organisation="NO-SUCH").json()
+    assert data["count"] == 0
+    assert _get(client, w.plaintext, expiring_within="-1").status_code == 400
+
+
+@pytest.mark.django_db
+def test_other_stations_key_sees_only_its_station(api_world, client):
+    w = api_world
+    user = person_with_role(Role.STATION_STAFF, organisation=w.other_station).user
+    _key, plaintext = api_key_create(station=w.other_station, name="乙", actor=user)
+    names = {r["name"] for r in _get(client, plaintext).json()["results"]}
+    assert w.outsider.name in names
+    assert w.trainee.name not in names and w.point_guard.name not in names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda k: k[:-2] + ("ab" if not k.endswith("ab") else "cd"),
+        lambda k: "sw_0000000000.nothing",
+        lambda k: "garbage",
+        lambda k: "",
+    ],
+)
+def test_wrong_key_is_401(api_world, client, mangle):
+    key = mangle(api_world.plaintext)
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_no_credentials_is_401(client, db):
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+
+
+@pytest.mark.django_db
+def test_revoked_key_is_401(api_world, client):
+    w = api_world
+    assert _get(client, w.plaintext).status_code == 200
+    api_key_revoke(key=w.key, actor=w.station_staff.user)
+    assert _get(client, w.plaintext).status_code == 401
+    assert api_key_check(w.plaintext) is None
+
+
+@pytest.mark.django_db
+def test_last_used_at_is_written_at_most_once_a_minute(api_world, client):
+    w = api_world
+    assert _get(client, w.plaintext).status_code == 200
+    first = ApiKey.objects.get(pk=w.key.pk).last_used_at
+    assert first is not None
+    assert _get(client, w.plaintext).status_code == 200
+    assert ApiKey.objects.get(pk=w.key.pk).last_used_at == first
+    ApiKey.objects.filter(pk=w.key.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert _get(client, w.plaintext).status_code == 200
+    assert ApiKey.objects.get(pk=w.key.pk).last_used_at > first - timedelta(seconds=1)
+
+
+@pytest.mark.django_db
+def test_session_of_station_staff(api_world, client_for):
+    w = api_world
+    response = client_for(w.station_staff.user).get(URL)
+    assert response.status_code == 200
+    names = {r["name"] for r in response.json()["results"]}
+    assert w.trainee.name in names and w.outsider.name not in names
+    assert client_for(w.trainee.user).get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_queries_do_not_grow(api_world, client, django_assert_max_num_queries):
+    w = api_world
+    company = OrganisationFactory(supervising_station=w.station)
+    counts = []
+    for n in (3, 27):
+        for _ in range(n):
+            person = PersonFactory(organisation=company)
+            QualificationRecordFactory(person=person, qualification_type=w.duty)
+        ApiKey.objects.filter(pk=w.key.pk).update(last_used_at=timezone.now())
+        with django_assert_max_num_queries(10) as captured:
+            assert _get(client, w.plaintext).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+# --- key pages -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_key_page_shows_key_once_and_revokes(world, client_for):
+    client = client_for(world.station_staff.user)
+    response = client.post(reverse("certs-api-keys"), {"name": "调度"})
+    assert response.status_code == 200
+    key = ApiKey.objects.get(station=world.station)
+    html = response.content.decode()
+    assert f"sw_{key.prefix}." in html
+    again = client.get(reverse("certs-api-keys")).content.decode()
+    assert "调度" in again
+    assert f"sw_{key.prefix}." not in again
+    response = client.post(reverse("certs-api-key-revoke", args=[key.pk]))
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_key_page_is_per_station(world, client_for):
+    other_key, _plain = api_key_create(
+        station=world.other_station, name="乙系统", actor=_superuser()
+    )
+    client = client_for(world.station_staff.user)
+    assert "乙系统" not in client.get(reverse("certs-api-keys")).content.decode()
+    response = client.post(reverse("certs-api-key-revoke", args=[other_key.pk]))
+    assert response.status_code == 404
+    assert (
+        client_for(world.trainee.user).get(reverse("certs-api-keys")).status_code == 403
+    )
+
+
+def _superuser():
+    from lms.people.models import User
+
+    return User.objects.create_superuser("root", password="x")
+
+
+# --- schema and docs ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_schema_documents_roster_and_key_scheme(client):
+    response = client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert "/api/v1/roster" in schema["paths"]
+    scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
+    assert scheme == {
+        **scheme,
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+    }
+    operation = schema["paths"]["/api/v1/roster"]["get"]
+    assert {"ApiKeyAuth": []} in operation["security"]
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "date",
+        "post",
+        "deployable",
+        "page",
+    }
+    assert not any(path.startswith("/admin") for path in schema["paths"])
+
+
+@pytest.mark.django_db
+def test_docs_page_uses_no_cdn(client):
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn." not in html and "jsdelivr" not in html and "unpkg" not in html
+    assert "drf_spectacular_sidecar" in html
