@@ -143,6 +143,7 @@ def _posts(types):
             code=code, defaults={"name": name, "sort_order": order}
         )
         post.required_types.set([types[c] for c in required])
+        post.save()  # a ParentalManyToManyField is written by save()
 
 
 def _credentials(people, verifier):

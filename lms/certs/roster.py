@@ -58,7 +58,7 @@ class Reason(models.TextChoices):
     NOT_YET_VALID = "not_yet_valid", _("Not yet valid")
     REVOKED = "revoked", pgettext_lazy("qualification status", "Revoked")
     EXPIRED = "expired", pgettext_lazy("qualification status", "Expired")
-    MISSING = "missing", _("Missing")
+    MISSING = "missing", pgettext_lazy("qualification status", "Not held")
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,54 @@ def test_demo_drills_are_ready_to_try(db, client):
     client.login(username="instructor", password=DEMO_PASSWORD)
     page = client.get(f"/drills/{upcoming.pk}/dashboard/")
     assert page.status_code == 200
+
+
+def test_demo_qualifications_follow_the_issue(
+    db, client, django_capture_on_commit_callbacks
+):
+    """trainee2 holds 警保联勤上岗资格 and is deployable for 巡逻; trainee1 is issued it
+    by passing the exam, and the roster then lists them as deployable."""
+    from django.utils import timezone
+
+    from lms.certs.models import Post, QualificationRecord, QualificationType
+    from lms.certs.roster import (
+        RosterFilters,
+        roster_query,
+        roster_rows,
+        roster_scope_for_station,
+    )
+    from lms.quizzes.demo import EXAM_TITLE
+    from lms.quizzes.models import Quiz
+    from lms.quizzes.services.attempts import attempt_start, attempt_submit
+
+    call_command("seed_demo", "--force")
+    records = QualificationRecord.objects.count()
+    call_command("seed_demo", "--force")  # idempotent
+    assert QualificationRecord.objects.count() == records
+    codes = set(QualificationType.objects.values_list("code", flat=True))
+    assert codes == {"JB-DUTY", "FIRE-OK", "AT-DRILL", "YJ-BASIC", "BAY-ZHENG"}
+    patrol = Post.objects.get(code="PATROL")
+    assert {t.code for t in patrol.required_types.all()} == {"JB-DUTY", "BAY-ZHENG"}
+
+    def held(username):
+        return set(
+            QualificationRecord.objects.filter(
+                person__user__username=username, status="active"
+            ).values_list("qualification_type__code", flat=True)
+        )
+
+    assert held("trainee2") >= {"JB-DUTY", "BAY-ZHENG"}
+    assert "JB-DUTY" not in held("trainee1")
+    trainee1 = Person.objects.get(user__username="trainee1")
+    attempt = attempt_start(quiz=Quiz.objects.get(title=EXAM_TITLE), person=trainee1)
+    answers = {q.position: q.snapshot["answer"] for q in attempt.questions.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=attempt, answers=answers)
+    assert "JB-DUTY" in held("trainee1")
+    station = trainee1.organisation.supervising_station
+    query = roster_query(
+        roster_scope_for_station(station),
+        RosterFilters(day=timezone.localdate(), post=patrol.pk),
+    )
+    [row] = roster_rows(query, query.people.filter(pk=trainee1.pk))
+    assert [(s.post.pk, s.deployable) for s in row.posts] == [(patrol.pk, True)]

@@ -37,3 +37,32 @@ def test_my_qualifications_on_a_phone(phone, trainee):
     assert width <= 390
     phone.get_by_role("link", name="出示我的身份码").click()
     expect(phone.locator("svg").first).to_be_visible()
+
+
+def test_a_manager_revokes_and_the_verification_page_turns_revoked(
+    desktop, phone, trainee
+):
+    from lms.certs.constants import Status
+    from lms.people.constants import Role
+    from tests.factories import person_with_role
+
+    record = QualificationRecordFactory(person=trainee)
+    person_with_role(
+        Role.TRAINING_MANAGER, organisation=trainee.organisation, username="manager"
+    )
+    phone.goto(f"/v/{record.code}")
+    expect(phone.locator("[data-verify]")).to_have_attribute("data-verdict", "valid")
+
+    desktop.goto(f"/login/?next=/certs/records/{record.serial}/")
+    sign_in(desktop, "manager")
+    revoke = desktop.locator("form", has=desktop.locator('[data-action="revoke"]'))
+    revoke.locator("textarea").fill("冒名顶替")
+    revoke.locator('[data-action="revoke"]').click()
+    expect(desktop.locator("[data-verdict]")).to_have_attribute(
+        "data-verdict", "revoked"
+    )
+    record.refresh_from_db()
+    assert (record.status, record.status_reason) == (Status.REVOKED, "冒名顶替")
+
+    phone.reload()
+    expect(phone.locator("[data-verify]")).to_have_attribute("data-verdict", "revoked")
