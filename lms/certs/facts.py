@@ -90,10 +90,18 @@ def facts_for(person_ids):
         "status",
         "valid_from",
         "valid_until",
+        "status_changed_at",
     ):
-        pk, person_id, type_id, status, valid_from, valid_until = row
+        pk, person_id, type_id, status, valid_from, valid_until, changed = row
         facts[person_id].records.append(
-            rules.Held(type_id, status, valid_from, valid_until, id=pk)
+            rules.Held(
+                type_id,
+                status,
+                valid_from,
+                valid_until,
+                id=pk,
+                changed_on=_local_date(changed) if changed else None,
+            )
         )
     for row in ExternalCredential.objects.filter(person_id__in=person_ids).values_list(
         "pk", "person_id", "kind", "verified_at", "voided_at", "expires_on"

@@ -105,7 +105,7 @@ def csv_chunks(query):
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(roster_iter(query), start=1):
-        writer.writerow(resource.export_resource(row))
+        writer.writerow([_cell(value) for value in resource.export_resource(row)])
         if count % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -129,5 +129,11 @@ def xlsx_file(query):
     return handle
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
-    return "" if value is None else str(value)
+    """Text for a cell. Names come from admins and imports: a value that Excel
+    would run as a formula (=HYPERLINK(…)) is kept as text with a leading '."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -44,6 +44,7 @@ class Held:
     valid_from: date
     valid_until: date | None
     id: int = 0
+    changed_on: date | None = None  # when its status last changed (a revocation)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,20 @@ class Facts:
     drills: list = field(default_factory=list)
     records: list = field(default_factory=list)
     credentials: list = field(default_factory=list)
+
+    def fresh_since(self, day):
+        """These facts with only exams and drills after ``day``: a renewal, or an
+        issue after a revocation, needs a new exam and new drills (a course is done
+        once, so completions and their hours carry over)."""
+        if day is None:
+            return self
+        return Facts(
+            completions=self.completions,
+            exams=[e for e in self.exams if e.on > day],
+            drills=[d for d in self.drills if d.on > day],
+            records=self.records,
+            credentials=self.credentials,
+        )
 
 
 @dataclass(frozen=True)
@@ -175,7 +190,8 @@ def _held(rule, facts, day):
     for held in facts.records:
         if (
             held.type_id == rule.other_type_id
-            and held.status == Status.ACTIVE
+            # Expired by the nightly run but still inside the grace period.
+            and held.status in (Status.ACTIVE, Status.EXPIRED)
             and held.valid_from <= day
             and (held.valid_until is None or day <= held.valid_until + grace)
         ):

@@ -33,7 +33,7 @@ def overdue_renewals(organisation_ids, day=None):
         pk__gt=OuterRef("pk"),
     )
     ended = Q(status=Status.EXPIRED) | Q(status=Status.ACTIVE, valid_until__lt=day)
-    return list(
+    records = (
         QualificationRecord.objects.filter(
             ended, person__organisation_id__in=organisation_ids
         )
@@ -42,6 +42,13 @@ def overdue_renewals(organisation_ids, day=None):
         .select_related("person", "qualification_type")
         .order_by("valid_until", "person__name")
     )
+    # Only the newest ended record of each person and type.
+    latest = {}
+    for record in records:
+        key = (record.person_id, record.qualification_type_id)
+        if key not in latest or record.pk > latest[key].pk:
+            latest[key] = record
+    return sorted(latest.values(), key=lambda r: (r.valid_until, r.person.name))
 
 
 class MyQualifications(list):

@@ -90,8 +90,9 @@ def mask_name(name):
 
 
 def issuer_name(record):
-    """Who issued it: the outside authority, the person who issued it, or the
-    system when the rules issued it by themselves."""
+    """Who issued it: the outside authority, the organisation of the person who
+    issued it (a public page names no staff member), or the system when the rules
+    issued it by themselves."""
     if record.external_credential_id:
         return record.external_credential.issuing_authority
     user = record.issued_by
@@ -99,8 +100,8 @@ def issuer_name(record):
         return _("Shouwang (issued automatically)")
     person = getattr(user, "person", None)
     if person is not None:
-        return person.name
-    return user.get_full_name() or _("Shouwang")
+        return person.organisation.name
+    return _("Shouwang")
 
 
 def photo_url(person):
@@ -172,7 +173,7 @@ def _records():
     return QualificationRecord.objects.select_related(
         "person__organisation",
         "qualification_type",
-        "issued_by__person",
+        "issued_by__person__organisation",
         "external_credential",
         "renewed_by",
     )

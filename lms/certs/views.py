@@ -87,11 +87,15 @@ def _record_for(request, serial):
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_detail(request, serial):
-    record, _own, staff = _record_for(request, serial)
+    record, own, staff = _record_for(request, serial)
+    # Nobody approves, reinstates or otherwise changes their own record.
     actions = [
         name
         for name, (perm, _service, _reason) in ACTIONS.items()
-        if staff and request.user.has_perm(perm) and record.status in ALLOWED_FROM[name]
+        if staff
+        and not own
+        and request.user.has_perm(perm)
+        and record.status in ALLOWED_FROM[name]
     ]
     form = ReasonForm()
     if request.method == "POST":

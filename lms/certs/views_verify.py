@@ -22,6 +22,7 @@ from lms.certs.verification import (
     RATE_LIMIT_MESSAGE,
     VERDICT_COLOURS,
     RateLimited,
+    is_well_formed,
     mask_name,
     normalise_code,
     photo_url,
@@ -40,9 +41,20 @@ MAX_SCAN_LENGTH = 1000
 def verify_form(request):
     """``/v/``: type a code (from the paper) instead of scanning it."""
     code = normalise_code(request.GET.get("code", ""))
-    if code:
+    if code and is_well_formed(code):
         return redirect("verify", code=code)
-    return render(request, "certs/verify/form.html")
+    context = {}
+    if code:  # typed, but not a code: say so and keep what was typed
+        context = {
+            "error": _(
+                "That is not a verification code: 16 letters and digits, as "
+                "printed under the QR code."
+            ),
+            "typed": request.GET.get("code", "")[:40],
+        }
+    return render(
+        request, "certs/verify/form.html", context, status=400 if code else 200
+    )
 
 
 @never_cache

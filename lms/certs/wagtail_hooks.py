@@ -3,6 +3,7 @@ duty posts, and the records (read only: records change through their own page,
 lms.certs.views.record_detail, never by editing or deleting). The parts built
 apart (roster, verification, credentials) add their hooks in hooks_*.py."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,10 +11,12 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.certs import hooks_credentials, hooks_roster, hooks_verify  # noqa: F401
 from lms.certs.models import Post, QualificationRecord, QualificationType
+from lms.people.selectors import people_visible_to
 
 
 class QualificationTypeViewSet(SnippetViewSet):
@@ -45,6 +48,36 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+def _visible_records(user):
+    """Records of the people the user may see (an org admin: their company's)."""
+    return QualificationRecord.objects.filter(person__in=people_visible_to(user))
+
+
+class RecordIndexView(snippet_views.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset() & _visible_records(self.request.user)
+
+
+class ScopedRecordMixin:
+    def get_object(self, *args, **kwargs):
+        record = super().get_object(*args, **kwargs)
+        if not _visible_records(self.request.user).filter(pk=record.pk).exists():
+            raise Http404
+        return record
+
+
+class RecordInspectView(ScopedRecordMixin, snippet_views.InspectView):
+    pass
+
+
+class RecordHistoryView(ScopedRecordMixin, snippet_views.HistoryView):
+    pass
+
+
+class RecordUsageView(ScopedRecordMixin, snippet_views.UsageView):
+    pass
+
+
 class QualificationRecordViewSet(SnippetViewSet):
     model = QualificationRecord
     icon = "doc-full"
@@ -59,6 +92,25 @@ class QualificationRecordViewSet(SnippetViewSet):
     list_filter = ["status", "qualification_type"]
     search_fields = ["serial", "person__name"]
     inspect_view_enabled = True
+    # Not the verification code: with the serial it would print a valid copy.
+    inspect_view_fields = [
+        "serial",
+        "person",
+        "qualification_type",
+        "status",
+        "issued_on",
+        "valid_from",
+        "valid_until",
+        "issued_by",
+        "renews",
+        "status_reason",
+        "status_changed_by",
+        "status_changed_at",
+    ]
+    index_view_class = RecordIndexView
+    inspect_view_class = RecordInspectView
+    history_view_class = RecordHistoryView
+    usage_view_class = RecordUsageView
 
 
 register_permission_policy(QualificationRecord, ReadOnlyPolicy(QualificationRecord))

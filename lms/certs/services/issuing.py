@@ -5,10 +5,12 @@ each change says who made it and why."""
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lms.certs import rules
 from lms.certs.constants import CURRENT, Source, Status
@@ -16,6 +18,13 @@ from lms.certs.models import QualificationRecord, SerialCounter
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each
 CODE_LENGTH = 16  # 80 random bits
+
+
+def system_reason(message):
+    """A reason the system writes on a record: in the site's language, whichever
+    user's request happened to run the engine."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
 
 
 class LifecycleError(Exception):
@@ -75,7 +84,7 @@ def record_issue(
                 ).update(
                     status=Status.SUPERSEDED,
                     status_changed_at=timezone.now(),
-                    status_reason=_("Renewed"),
+                    status_reason=system_reason(gettext_lazy("Renewed")),
                 )
                 if not updated:
                     return None
@@ -184,7 +193,7 @@ def records_expire(day=None):
     ).update(
         status=Status.EXPIRED,
         status_changed_at=timezone.now(),
-        status_reason=_("Validity ended"),
+        status_reason=system_reason(gettext_lazy("Validity ended")),
     )
 
 
