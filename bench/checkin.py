@@ -223,9 +223,11 @@ def forget_cached_rows(drills, user_ids):
 
     from lms.drills.selectors import DRILL_KEY
     from lms.people.user_cache import KEY as USER_KEY
+    from lms.people.user_cache import VERSION_KEY
 
     cache.delete_many([DRILL_KEY.format(d.pk) for d in drills.values()])
     cache.delete_many([USER_KEY.format(pk) for pk in user_ids])
+    cache.delete_many([VERSION_KEY.format(pk) for pk in user_ids])
 
 
 # --- load -------------------------------------------------------------------------

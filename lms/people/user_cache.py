@@ -2,49 +2,66 @@
 
 Every request of a signed-in user loads the user and the profile (``Person``); at
 a drill a thousand phones do it within a minute. The pair is kept in the cache for
-a few minutes under the user's id and forgotten whenever either row is saved or
-deleted (at once, and again after the commit, so that a request reading between
-the two cannot keep the old row). Django's session check still compares the
-session's hash of the password with the cached user's, so a changed password still
-ends other sessions; an account made inactive is forgotten by the save that does it.
+a few minutes under the user's id, stamped with a per-user *version* (a random
+token) read before the database: any save or delete of either row replaces the
+version (at once, and again after the commit), so an entry built from a row read
+before the change is never served, whenever it is written (the page-tree cache's
+scheme, cms/site_cache.py). Django's session check still compares the session's
+hash of the password with the cached user's, so a changed password still ends
+other sessions; an account made inactive is forgotten by the save that does it.
 
 The encrypted ID number is left out of the cached profile (loaded from the database
 if a page reads it), so the cache holds nothing a profile page does not show.
 """
+
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
 KEY = "shouwang:user:{}"
+VERSION_KEY = "shouwang:user-version:{}"
 TIMEOUT = 5 * 60
+# A version that expires only makes entries stamped with it unreachable: safe.
+VERSION_TIMEOUT = 60 * 60
 NOT_CACHED = ("person__id_number_encrypted", "person__id_number_hash")
 
 
 def user_with_person(user_id):
-    """The active-or-not user with ``person`` joined, or None."""
-    key = KEY.format(user_id)
-    user = cache.get(key)
-    if user is None:
-        user = (
-            get_user_model()
-            ._default_manager.select_related("person")
-            .defer(*NOT_CACHED)
-            .filter(pk=user_id)
-            .first()
-        )
-        if user is None:
-            return None
-        cache.set(key, user, TIMEOUT)
+    """The active-or-not user with ``person`` joined, or None. One cache round
+    trip (entry and version together) when warm."""
+    key, version_key = KEY.format(user_id), VERSION_KEY.format(user_id)
+    found = cache.get_many([key, version_key])
+    version = found.get(version_key)
+    if version is None:
+        cache.add(version_key, uuid.uuid4().hex, VERSION_TIMEOUT)
+        version = cache.get(version_key)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    user = (
+        get_user_model()
+        ._default_manager.select_related("person")
+        .defer(*NOT_CACHED)
+        .filter(pk=user_id)
+        .first()
+    )
+    if user is not None:
+        cache.set(key, (version, user), TIMEOUT)
     return user
 
 
 def forget(*user_ids):
-    keys = [KEY.format(pk) for pk in user_ids if pk is not None]
+    keys = [VERSION_KEY.format(pk) for pk in user_ids if pk is not None]
     if not keys:
         return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+
+    def bump():
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, VERSION_TIMEOUT)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def user_changed(sender, instance, **kwargs):

@@ -4,7 +4,7 @@ either row is seen by the next request."""
 from django.core.cache import cache
 
 from lms.people.backends import PhoneOrUsernameBackend
-from lms.people.user_cache import KEY
+from lms.people.user_cache import KEY, user_with_person
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 
@@ -26,7 +26,7 @@ def test_a_warm_request_reads_no_user_row(client_for, world, django_assert_num_q
 
 def test_the_cached_profile_holds_no_encrypted_id_number(client_for, world):
     _whoami(client_for(world.trainee.user))
-    cached = cache.get(KEY.format(world.trainee.user.pk))
+    _version, cached = cache.get(KEY.format(world.trainee.user.pk))
     assert "id_number_encrypted" not in cached.person.__dict__
     assert "id_number_hash" not in cached.person.__dict__
     # Read on demand from the database.
@@ -76,3 +76,15 @@ def test_a_deleted_profile_is_gone_at_once(db, client_for):
     assert _whoami(client)[1].pk == person.pk
     person.delete()
     assert _whoami(client)[1] is None
+
+
+def test_an_entry_built_before_a_change_is_never_served(world):
+    """A slow request read the row before an admin deactivated the account and
+    writes its entry after the change: the next request must not use it."""
+    pk = world.trainee.user.pk
+    user_with_person(pk)
+    old_entry = cache.get(KEY.format(pk))
+    world.trainee.user.is_active = False
+    world.trainee.user.save()
+    cache.set(KEY.format(pk), old_entry)
+    assert user_with_person(pk).is_active is False
