@@ -16,3 +16,17 @@ def count_this_minute(scope):
     except ValueError:  # expired or evicted between add and incr
         cache.set(key, 1, timeout=90)
         return 1
+
+
+def address_scope(ip):
+    """The unit a per-address limit counts: the address, or for IPv6 its /64 (one
+    subscriber gets a whole /64 and could rotate through it)."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's address, not the proxy's.
+    "cms.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The H5P content host serves package files and the player, nothing else.
@@ -220,6 +222,8 @@ SPECTACULAR_SETTINGS = {
 # credentials (derived from SECRET_KEY when empty; check --deploy warns) and the
 # public address written into them.
 CERTS_SIGNING_KEY = env("CERTS_SIGNING_KEY", "")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
+TRUSTED_PROXIES = [v for v in env("TRUSTED_PROXIES", "").split(",") if v.strip()]
 CERTS_ISSUER_BASE_URL = env("CERTS_ISSUER_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

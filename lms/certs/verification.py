@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cms.ratelimit import count_this_minute
+from cms.ratelimit import address_scope, count_this_minute
 from lms.certs.constants import CURRENT, Channel, Verdict
 from lms.certs.models import QualificationRecord, VerificationLog
 from lms.certs.services.issuing import CODE_ALPHABET, CODE_LENGTH
@@ -165,7 +165,7 @@ def check_rate(ip):
     limit = rate_per_minute()
     if limit <= 0:
         return
-    if count_this_minute(f"certs-verify:{ip or 'unknown'}") > limit:
+    if count_this_minute(f"certs-verify:{address_scope(ip)}") > limit:
         raise RateLimited
 
 
