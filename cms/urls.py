@@ -29,10 +29,7 @@ urlpatterns = [
     path("c/<str:token>", drill_views.checkin, name="checkin"),
     path("c/", drill_views.checkin_by_code, name="checkin_code"),
     # Qualifications: /v/<code> is printed on every certificate (public contract).
-    path("certs/", include("lms.certs.urls")),
-    path("", include("lms.certs.urls_verify")),
-    path("", include("lms.certs.urls_roster")),
-    path("", include("lms.certs.urls_credentials")),
+    path("", include("lms.certs.urls")),
     path("", include(people_urls)),
 ]
 

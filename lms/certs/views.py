@@ -114,12 +114,16 @@ def record_detail(request, serial):
             else:
                 messages.success(request, _("Saved."))
             return redirect("certs_record", serial=serial)
-    history = []
-    older = record.renews
-    while older is not None:
-        history.append(older)
-        older = older.renews
-    newer = QualificationRecord.objects.filter(renews=record).first()
+    # The person's other records of this qualification, in one query: the one that
+    # renewed this record, and the earlier ones (renewed or ended).
+    others = list(
+        QualificationRecord.objects.filter(
+            person_id=record.person_id,
+            qualification_type_id=record.qualification_type_id,
+        ).exclude(pk=record.pk)
+    )
+    newer = next((r for r in others if r.renews_id == record.pk), None)
+    history = [r for r in others if r.pk < record.pk]
     return render(
         request,
         "certs/record.html",

@@ -1,7 +1,7 @@
 """Admin for qualifications, one "Qualifications" menu: types with their rules,
 duty posts, and the records (read only: records change through their own page,
-lms.certs.views.record_detail, never by editing or deleting). The parts built
-apart (roster, verification, credentials) add their hooks in hooks_*.py."""
+lms.certs.views.record_detail, never by editing or deleting), the expiry report,
+and the audit log's names for API key actions."""
 
 from django.http import Http404
 from django.urls import reverse
@@ -14,7 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lms.certs import hooks_credentials, hooks_roster, hooks_verify  # noqa: F401
+from lms.certs.api_keys import ApiKeyAction
 from lms.certs.models import Post, QualificationRecord, QualificationType
 from lms.people.selectors import people_visible_to
 
@@ -163,4 +163,14 @@ def register_expiry_report_menu_item():
         icon_name="warning",
         order=191,
         permission="certs.view_qualificationrecord",
+    )
+
+
+@hooks.register("register_log_actions")
+def register_api_key_actions(actions):
+    actions.register_action(
+        ApiKeyAction.CREATE, _("Create API key"), _("API key created")
+    )
+    actions.register_action(
+        ApiKeyAction.REVOKE, _("Revoke API key"), _("API key revoked")
     )

@@ -107,3 +107,24 @@ def test_nobody_changes_their_own_record(client_for, world):
     client.post(url, {"action": "approve"})
     record.refresh_from_db()
     assert record.status == Status.PENDING
+
+
+def test_a_record_page_shows_what_renewed_it_and_the_earlier_records(client_for, world):
+    first = QualificationRecordFactory(
+        person=world.trainee, status=Status.SUPERSEDED, days_ago=700
+    )
+    middle = QualificationRecordFactory(
+        person=world.trainee,
+        qualification_type=first.qualification_type,
+        status=Status.SUPERSEDED,
+        renews=first,
+        days_ago=350,
+    )
+    latest = QualificationRecordFactory(
+        person=world.trainee,
+        qualification_type=first.qualification_type,
+        renews=middle,
+    )
+    page = client_for(world.trainee.user).get(f"/certs/records/{middle.serial}/")
+    assert page.context["newer"] == latest
+    assert page.context["history"] == [first]

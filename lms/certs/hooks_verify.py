@@ -1,2 +1,0 @@
-"""Wagtail admin hooks of the verify part of lms.certs
-(imported by wagtail_hooks)."""
