@@ -12,14 +12,12 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lms.certs import signing
 from lms.certs.constants import Status
-from lms.certs.models import QualificationRecord
-from lms.people.selectors import people_visible_to, user_person
+from lms.certs.selectors import records_visible_to
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -251,13 +249,8 @@ def records_downloadable_by(user):
     """Records whose credential ``user`` may download: their own, and with
     certs.view_qualificationrecord those of the people they may see. Pending and
     revoked records have no credential."""
-    records = QualificationRecord.objects.select_related(
-        "person", "qualification_type"
-    ).exclude(status__in=(Status.PENDING, Status.REVOKED))
-    if not user.is_authenticated:
-        return records.none()
-    person = user_person(user)
-    scope = Q(person=person) if person is not None else Q(pk__in=[])
-    if user.has_perm("certs.view_qualificationrecord"):
-        scope |= Q(person__in=people_visible_to(user).values("pk"))
-    return records.filter(scope)
+    return (
+        records_visible_to(user)
+        .select_related("person", "qualification_type")
+        .exclude(status__in=(Status.PENDING, Status.REVOKED))
+    )

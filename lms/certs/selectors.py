@@ -5,6 +5,21 @@ from django.utils import timezone
 
 from lms.certs.constants import CURRENT, Status
 from lms.certs.models import QualificationRecord, Reminder
+from lms.people.selectors import people_visible_to, user_person
+
+
+def records_visible_to(user):
+    """Records a signed-in user may open (record page, certificate, signed
+    credential): their own, and with certs.view_qualificationrecord those of the
+    people they may see. Anything else answers 404, as a missing serial does."""
+    records = QualificationRecord.objects.all()
+    if not user.is_authenticated:
+        return records.none()
+    person = user_person(user)
+    scope = Q(person=person) if person is not None else Q(pk__in=[])
+    if user.has_perm("certs.view_qualificationrecord"):
+        scope |= Q(person__in=people_visible_to(user).values("pk"))
+    return records.filter(scope)
 
 
 def records_of(person):

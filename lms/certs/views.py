@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from lms.certs import selectors
 from lms.certs.constants import Status
 from lms.certs.models import QualificationRecord, Reminder
 from lms.certs.services import issuing
-from lms.people.selectors import people_visible_to, user_person
+from lms.people.selectors import user_person
 
 
 @login_required
@@ -64,24 +64,17 @@ ALLOWED_FROM = {
 
 
 def _record_for(request, serial):
-    """The record if the user holds it or may see its holder; else 404."""
-    record = (
-        QualificationRecord.objects.select_related(
+    """The record if the user holds it or may see its holder (else 404), whether
+    it is their own, and whether they see it as staff."""
+    record = get_object_or_404(
+        selectors.records_visible_to(request.user).select_related(
             "person__organisation", "qualification_type", "issued_by", "renews"
-        )
-        .filter(serial=serial)
-        .first()
+        ),
+        serial=serial,
     )
-    if record is None:
-        raise Http404
     person = user_person(request.user)
     own = person is not None and record.person_id == person.pk
-    staff = request.user.has_perm("certs.view_qualificationrecord") and (
-        people_visible_to(request.user).filter(pk=record.person_id).exists()
-    )
-    if not (own or staff):
-        raise Http404
-    return record, own, staff
+    return record, own, request.user.has_perm("certs.view_qualificationrecord")
 
 
 @login_required

@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.certs.api_keys import ApiKeyAction
 from lms.certs.models import Post, QualificationRecord, QualificationType
-from lms.people.selectors import people_visible_to
+from lms.certs.selectors import records_visible_to
 
 
 class QualificationTypeViewSet(SnippetViewSet):
@@ -48,20 +48,15 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-def _visible_records(user):
-    """Records of the people the user may see (an org admin: their company's)."""
-    return QualificationRecord.objects.filter(person__in=people_visible_to(user))
-
-
 class RecordIndexView(snippet_views.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset() & _visible_records(self.request.user)
+        return super().get_base_queryset() & records_visible_to(self.request.user)
 
 
 class ScopedRecordMixin:
     def get_object(self, *args, **kwargs):
         record = super().get_object(*args, **kwargs)
-        if not _visible_records(self.request.user).filter(pk=record.pk).exists():
+        if not records_visible_to(self.request.user).filter(pk=record.pk).exists():
             raise Http404
         return record
 
