@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms import fast_insert
 from lms.drills import selectors, tokens
 from lms.drills.constants import (
     SELF_METHODS,
@@ -101,11 +102,11 @@ def attendance_record(
         if transaction.get_connection().in_atomic_block:
             # Inside a caller's transaction a failed INSERT must not break it.
             with transaction.atomic():
-                attendance.save(force_insert=True)
+                fast_insert.insert(attendance)
         else:
             # On its own, one INSERT is its own transaction: no BEGIN/COMMIT
             # round trips on the busiest path (a burst of a thousand scans).
-            attendance.save(force_insert=True)
+            fast_insert.insert(attendance)
     except IntegrityError:
         existing = Attendance.objects.filter(drill=drill, person=person).first()
         if existing is not None:

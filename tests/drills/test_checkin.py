@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from lms.drills import services, tokens
 from lms.drills.constants import AttendanceStatus, Flag, Refusal, WalkIns
@@ -59,6 +60,47 @@ def test_the_page_script_gets_the_result_card_as_json(client_for, world, drill):
     assert refused.status_code == 409 and refused.json()["ok"] is False
     assert 'data-checkin="refused"' in refused.json()["html"]
     assert str(Refusal.EXPIRED.label) in refused.json()["html"]
+
+
+def test_each_json_card_shows_its_own_check_in(client_for, world):
+    """The card the script gets is rendered once per drill, status and language and
+    reused: each person still sees their own time, status and language, and the
+    drill's title escaped."""
+    import time_machine
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    drill = DrillFactory(
+        organisations=[world.company],
+        title="<b>夜间</b> drill",
+        starts_at=now - timedelta(minutes=30),
+    )
+    cards = []
+    for minute, (person, language) in enumerate(
+        [
+            (world.trainee, "zh-hans"),
+            (world.colleague, "zh-hans"),
+            (world.trainee, "en"),
+        ]
+    ):
+        at = now + timedelta(minutes=minute)
+        with time_machine.travel(at, tick=False):
+            answer = client_for(person.user).post(
+                checkin_url(drill),
+                HTTP_ACCEPT="application/json",
+                HTTP_ACCEPT_LANGUAGE=language,
+            )
+        cards.append((answer.json()["html"], timezone.localtime(at).strftime("%H:%M")))
+    (first, first_at), (second, second_at), (again, _) = cards
+    assert first_at in first and second_at in second and second_at not in first
+    assert "&lt;b&gt;夜间&lt;/b&gt; drill" in first and "<b>" not in first
+    already = "You had already checked in to this drill; nothing changed."
+    with translation.override("zh-hans"):
+        assert str(AttendanceStatus.LATE.label) in first
+        assert gettext("Checked in (late)") in second
+        assert gettext(already) not in first and gettext(already) not in second
+    with translation.override("en"):
+        assert gettext("Checked in (late)") in again and already in again
+        assert first_at in again  # the time of the first check-in, which stands
 
 
 def test_a_logged_out_scan_counts_at_the_time_it_was_made(client, world, drill):
