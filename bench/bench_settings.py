@@ -29,8 +29,6 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or (
     f"sqlite:///{BENCH_DIR}/db.sqlite3"
 )
 DATABASES = {"default": database_from_url(DATABASE_URL)}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 BENCH_DB_TAG = "sqlite" if "sqlite" in DATABASES["default"]["ENGINE"] else "postgres"
 
 MEDIA_ROOT = Path(BENCH_DIR) / "media"  # noqa: F405

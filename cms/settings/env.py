@@ -24,10 +24,15 @@ def env_list(name, default=""):
 
 def database_from_url(url, *, conn_max_age=60):
     """Django's database settings from one URL. SQLite gets WAL and a busy timeout,
-    so that concurrent writers (check-ins, double submits) wait instead of failing."""
+    so that concurrent writers (check-ins, double submits) wait instead of failing.
+    Other databases keep connections for ``conn_max_age`` seconds and check a kept
+    connection before a request uses it, so that a database restart costs no failed
+    request."""
     import dj_database_url
 
-    config = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    config = dj_database_url.parse(
+        url, conn_max_age=conn_max_age, conn_health_checks=True
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "timeout": 20,

@@ -134,7 +134,7 @@ def _checked_in(request, attendance, created, fresh_cookie, drill):
             "created": created,
             "drill": drill,
             "status": attendance.status,
-            "status_label": attendance.get_status_display(),
+            "status_label": AttendanceStatus(attendance.status).label,
             "scanned_time": scanned_time,
         },
         card=card,

@@ -42,3 +42,16 @@ def test_production_starts_with_keys():
 
 def test_dev_starts_with_nothing_set():
     assert import_settings("cms.settings.dev").returncode == 0
+
+
+def test_database_urls():
+    """PostgreSQL connections are kept and checked before a request reuses one (a
+    restarted database costs no failed request); SQLite's are not kept."""
+    from cms.settings.env import database_from_url
+
+    pg = database_from_url("postgres://postgres@127.0.0.1:5432/shouwang")
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["CONN_MAX_AGE"], pg["CONN_HEALTH_CHECKS"]) == (60, True)
+    lite = database_from_url("sqlite:////tmp/shouwang.sqlite3")
+    assert lite["CONN_MAX_AGE"] == 0
+    assert lite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
