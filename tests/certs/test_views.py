@@ -1,11 +1,8 @@
 """The trainee's qualifications page and a record's page with staff changes."""
 
 import pytest
-from django.core import mail
-from django.utils import timezone
 
 from lms.certs.constants import Status
-from lms.certs.models import Reminder
 from lms.certs.services.reminders import reminders_send
 from lms.people.constants import Role
 from tests.factories import QualificationRecordFactory, person_with_role
@@ -79,23 +76,6 @@ def test_staff_of_another_station_do_not_see_the_record(client_for, world):
         client_for(staff.user).get(f"/certs/records/{record.serial}/").status_code
         == 404
     )
-
-
-def test_reminders_go_once_at_each_threshold(world):
-    world.trainee.user.email = "t1@example.com"
-    world.trainee.user.save()
-    today = timezone.localdate()
-    record = QualificationRecordFactory(person=world.trainee, days_ago=340)
-    days_left = (record.valid_until - today).days
-    assert 14 < days_left <= 30
-    sent = reminders_send(today)
-    assert [(r.record_id, r.days_before) for r in sent] == [(record.pk, 30)]
-    assert reminders_send(today) == []
-    assert Reminder.objects.count() == 1
-    assert len(mail.outbox) == 1 and record.serial in mail.outbox[0].body
-    # A week later the 14-day reminder is due (days the job missed are caught up).
-    later = reminders_send(today + timezone.timedelta(days=days_left - 10))
-    assert [r.days_before for r in later] == [14]
 
 
 def test_nobody_changes_their_own_record(client_for, world):

@@ -1,15 +1,19 @@
 """Expiry reminders: to the holder at 60, 30, 14, 7 and 1 days before the end (in
 the app, and by e-mail where the login has an address), and one digest per
 organisation to its admins, listing what expires soon and renewals that are
-overdue. Each reminder is sent once (a constraint); a day the job did not run is
-caught up at the next run with the reminder now due."""
+overdue. Each reminder is sent once, also when two runs overlap (a constraint, and
+each run sends only the rows it created); a day the job did not run is caught up at
+the next run with the reminder now due. A failed e-mail is logged and does not stop
+the others."""
 
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -17,6 +21,8 @@ from lms.certs.constants import REMINDER_DAYS, Status
 from lms.certs.models import QualificationRecord, Reminder
 from lms.certs.selectors import overdue_renewals
 from lms.people.constants import Role
+
+logger = logging.getLogger("shouwang.certs")
 
 
 def _due_threshold(days_left):
@@ -47,25 +53,43 @@ def reminders_send(day=None):
             "record_id", "days_before"
         )
     )
-    fresh = [r for r in wanted if (r.record_id, r.days_before) not in existing]
-    started = timezone.now()
-    # ignore_conflicts: a second job running at once makes no second row.
-    Reminder.objects.bulk_create(fresh, ignore_conflicts=True)
-    pairs = {(r.record_id, r.days_before) for r in fresh}
     created = [
-        r
-        for r in Reminder.objects.filter(
-            record__in=[r.record for r in fresh], sent_at__gte=started
-        ).select_related(
-            "record__person__user",
-            "record__person__organisation",
-            "record__qualification_type",
-        )
-        if (r.record_id, r.days_before) in pairs
+        reminder
+        for reminder in wanted
+        if (reminder.record_id, reminder.days_before) not in existing
+        and _claimed(reminder)
     ]
     _email_holders(created)
     _email_digests(created, day)
     return created
+
+
+def _claimed(reminder):
+    """Create the reminder row; False when another run of the job made it first (the
+    constraint), which then sends its e-mails: a reminder goes out once even when two
+    runs overlap."""
+    try:
+        with transaction.atomic():
+            reminder.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _send(subject_template, body_template, context, to):
+    """One e-mail; a failure is logged and the job goes on with the others (the
+    reminder stays in the app either way)."""
+    try:
+        send_mail(
+            render_to_string(subject_template, context).strip(),
+            render_to_string(body_template, context),
+            settings.DEFAULT_FROM_EMAIL,
+            to,
+        )
+    except Exception:  # noqa: BLE001 - any mail failure: logged, the job goes on
+        logger.exception("expiry reminder e-mail to %s failed", to)
+        return False
+    return True
 
 
 def _email_holders(reminders):
@@ -75,13 +99,12 @@ def _email_holders(reminders):
             if user is None or not user.email:
                 continue
             context = {"record": reminder.record, "days": reminder.days_before}
-            send_mail(
-                render_to_string("certs/email/reminder_subject.txt", context).strip(),
-                render_to_string("certs/email/reminder.txt", context),
-                settings.DEFAULT_FROM_EMAIL,
+            reminder.emailed = _send(
+                "certs/email/reminder_subject.txt",
+                "certs/email/reminder.txt",
+                context,
                 [user.email],
             )
-            reminder.emailed = True
     Reminder.objects.bulk_update([r for r in reminders if r.emailed], ["emailed"])
 
 
@@ -113,9 +136,9 @@ def _email_digests(reminders, day):
                 "records": records,
                 "overdue": overdue_renewals([organisation.pk], day=day),
             }
-            send_mail(
-                render_to_string("certs/email/digest_subject.txt", context).strip(),
-                render_to_string("certs/email/digest.txt", context),
-                settings.DEFAULT_FROM_EMAIL,
+            _send(
+                "certs/email/digest_subject.txt",
+                "certs/email/digest.txt",
+                context,
                 to,
             )
