@@ -36,6 +36,13 @@ STATIC_ROOT = Path(BENCH_DIR) / "static"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(BENCH_DIR) / "private" / "photos",  # noqa: F405
+            "base_url": "/people/photos/",
+        },
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False

@@ -2,10 +2,11 @@
 one column per duty post ("yes", or the reasons). Headers are in the user's
 language.
 
-The export streams whatever its size: rows come from ``roster_iter`` (two
-server-side cursors), the CSV is written a chunk of rows at a time into a
-StreamingHttpResponse, and the XLSX through openpyxl's write-only mode into a
-temporary file that is then streamed (write-only mode keeps no cells in memory).
+The export streams whatever its size: rows come from ``roster_iter`` (a server-side
+cursor of people, their records a chunk at a time), the CSV is written a chunk of
+rows at a time into a StreamingHttpResponse, and the XLSX through openpyxl's
+write-only mode into a temporary file that is then streamed (write-only mode keeps
+no cells in memory).
 """
 
 import csv

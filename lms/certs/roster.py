@@ -4,17 +4,17 @@ A person is deployable for a post on a day when they are active and hold, on tha
 day, every qualification type the post requires (a record with status ACTIVE and
 ``valid_from <= day <= valid_until``, an empty ``valid_until`` meaning no expiry).
 
-The budget (DESIGN.md) is a constant number of queries whatever the number of
-people, so nothing here touches the database per person:
+The budget (DESIGN.md) is a constant number of queries per page whatever the number
+of people, so nothing here touches the database per person:
 
 * ``roster_query`` loads the posts and their types (two queries) and builds the
   filtered, ordered people queryset: every filter, "deployable" included, is SQL
   (``EXISTS`` per required type), so the page can be paginated by the database;
 * ``roster_rows`` takes one page of people and reads all their records in one
   query, then decides deployable and the reasons in Python;
-* ``roster_iter`` walks the whole roster with two server-side cursors (people,
-  and their records in the same order) merged in Python: bounded memory and a
-  constant number of queries for an export of any size;
+* ``roster_iter`` walks the whole roster for the exports: the people from a
+  server-side cursor, their records one query per 2,000 people (bounded memory;
+  records matched by person id, so a change during the export cannot mismatch them);
 * ``roster_coverage`` counts people and deployable people per organisation and
   post in one aggregate query.
 """
@@ -22,11 +22,13 @@ people, so nothing here touches the database per person:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 
 from django.db import connection, models
 from django.db.models import (
     Case,
     Exists,
+    F,
     FilteredRelation,
     Max,
     OuterRef,
@@ -231,18 +233,24 @@ def roster_query(scope, filters):
 
 
 def _records_for(query):
+    """The records that count for the roster, with their type's code and name as
+    plain values (``type_code``, ``type_name``): a type object per record cost more
+    than the rest of the row (types are Clusterable models)."""
     return (
         QualificationRecord.objects.exclude(status__in=IGNORED_STATUSES)
-        .select_related("qualification_type")
         .only(
             "person_id",
+            "qualification_type_id",
             "serial",
             "status",
             "valid_from",
             "valid_until",
-            "qualification_type__code",
-            "qualification_type__name",
         )
+        .annotate(
+            type_code=F("qualification_type__code"),
+            type_name=F("qualification_type__name"),
+        )
+        .order_by()
     )
 
 
@@ -282,12 +290,11 @@ def build_row(person, records, query):
     for record in records:
         by_type[record.qualification_type_id].append(record)
         if record.held_on(day):
-            qtype = record.qualification_type
             held.append(
                 Held(
                     record.qualification_type_id,
-                    qtype.code,
-                    qtype.name,
+                    record.type_code,
+                    record.type_name,
                     record.serial,
                     record.valid_until,
                 )
@@ -307,31 +314,27 @@ def build_row(person, records, query):
 
 def roster_rows(query, people):
     """Rows for ``people`` (a page, already loaded): one query for their records."""
-    people = list(people)
+    return list(_rows(query, list(people)))
+
+
+def _rows(query, people):
     records = defaultdict(list)
     for record in _records_for(query).filter(person_id__in=[p.pk for p in people]):
         records[record.person_id].append(record)
-    return [build_row(person, records[person.pk], query) for person in people]
+    for person in people:
+        yield build_row(person, records.pop(person.pk, ()), query)
 
 
 def roster_iter(query, chunk_size=CHUNK_SIZE):
-    """Every row of the roster, streamed: two server-side cursors read the people
-    and their records in the same order and are merged here, so memory stays
-    bounded and the number of queries constant whatever the size."""
+    """Every row of the roster, streamed: the people from a server-side cursor, and
+    for each chunk of them their records by person id. Memory stays bounded (one
+    chunk) and an export of n people makes 1 + n / chunk_size queries. The records
+    are matched by id, not by walking a second cursor in the same order: two cursors
+    read at different moments, and a person renamed in between would have shifted
+    every later person onto the wrong records."""
     people = query.people.iterator(chunk_size=chunk_size)
-    records = (
-        _records_for(query)
-        .filter(person__in=query.people.order_by().values("pk"))
-        .order_by("person__organisation__code", "person__name", "person_id")
-        .iterator(chunk_size=chunk_size)
-    )
-    pending = next(records, None)
-    for person in people:
-        mine = []
-        while pending is not None and pending.person_id == person.pk:
-            mine.append(pending)
-            pending = next(records, None)
-        yield build_row(person, mine, query)
+    while chunk := list(islice(people, chunk_size)):
+        yield from _rows(query, chunk)
 
 
 # --- coverage --------------------------------------------------------------------

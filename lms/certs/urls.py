@@ -15,6 +15,7 @@ urlpatterns = [
     # Verification, certificates, the station scanner (views_verify.py).
     path("v/", views_verify.verify_form, name="verify-form"),
     path("v/<str:code>", views_verify.verify_page, name="verify"),
+    path("v/<str:code>/photo", views_verify.verify_photo, name="verify-photo"),
     path(
         "api/v1/verify/<str:code>",
         views_verify.VerifyAPIView.as_view(),

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,13 +105,15 @@ def issuer_name(record):
     return _("Shouwang")
 
 
-def photo_url(person):
+def photo_url(person, code=None):
+    """Where a page shows the holder's photo: for the public page, the address only
+    the code opens (``/v/<code>/photo``); for signed-in staff, the photo's own
+    address, which checks who asks (lms/people/photos.py)."""
     if not show_photo() or not person.photo:
         return None
-    try:
-        return person.photo.url
-    except ValueError:
-        return None
+    if code is not None:
+        return reverse("verify-photo", args=[code])
+    return person.photo.url
 
 
 @dataclass(frozen=True)
@@ -159,13 +162,14 @@ def _client_ip(ip):
         return None
 
 
-def check_rate(ip):
+def check_rate(ip, scope="certs-verify"):
     """Count a check from ``ip`` in this minute; raise RateLimited past the limit.
-    A fixed one-minute window in the shared cache (one counter per address)."""
+    A fixed one-minute window in the shared cache (one counter per address and
+    ``scope``)."""
     limit = rate_per_minute()
     if limit <= 0:
         return
-    if count_this_minute(f"certs-verify:{address_scope(ip)}") > limit:
+    if count_this_minute(f"{scope}:{address_scope(ip)}") > limit:
         raise RateLimited
 
 
@@ -188,7 +192,7 @@ def result_for(record, *, code, day, checked_at):
         checked_at=checked_at,
         record=record,
         holder_name=mask_name(person.name),
-        photo_url=photo_url(person),
+        photo_url=photo_url(person, code=record.code),
         organisation=person.organisation.name,
         qualification=record.qualification_type.name,
         serial=record.serial,

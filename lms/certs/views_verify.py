@@ -3,7 +3,7 @@ certificates (HTML and PDF) and the station scanner. Thin views: the work is in
 lms.certs.verification and lms.certs.certificates."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -18,17 +18,21 @@ from rest_framework.views import APIView
 from cms.client import client_meta
 from lms.certs import certificates
 from lms.certs.constants import Channel, Verdict
+from lms.certs.models import QualificationRecord
 from lms.certs.verification import (
     RATE_LIMIT_MESSAGE,
     VERDICT_COLOURS,
     RateLimited,
+    check_rate,
     is_well_formed,
     mask_name,
     normalise_code,
     photo_url,
     scan_lookup,
+    show_photo,
     verify,
 )
+from lms.people import photos
 
 MAX_SCAN_LENGTH = 1000
 
@@ -73,6 +77,26 @@ def verify_page(request, code):
             status=429,
         )
     return render(request, "certs/verify/result.html", {"result": result})
+
+
+@require_GET
+def verify_photo(request, code):
+    """``/v/<code>/photo``: the holder's photo that the page shows, for whoever holds
+    the code. Its own per-address limit; not logged as a check (the page was)."""
+    if not show_photo():
+        raise Http404
+    try:
+        check_rate(client_meta(request)["ip"], scope="certs-verify-photo")
+    except RateLimited:
+        return HttpResponse(RATE_LIMIT_MESSAGE, status=429)
+    record = (
+        QualificationRecord.objects.filter(code=normalise_code(code))
+        .select_related("person")
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return photos.photo_response(record.person)
 
 
 # --- the API -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lms.people import crypto, idnumber, phones
+from lms.people import crypto, idnumber, phones, photos
 from lms.people.constants import (
     CredentialKind,
     Gender,
@@ -202,7 +202,13 @@ class Person(models.Model):
     birth_date = models.DateField(
         _("birth date"), null=True, blank=True, editable=False
     )
-    photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True)
+    # Private storage, random names, served through checked views (photos.py).
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=photos.photo_name,
+        storage=photos.photo_storage,
+        blank=True,
+    )
     kind = models.CharField(
         _("kind"), max_length=24, choices=PersonKind.choices, default=PersonKind.GUARD
     )

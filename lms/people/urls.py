@@ -8,4 +8,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/badge/", views.my_badge, name="my_badge"),
     path("people/", views.people_directory, name="people_directory"),
+    # photos.URL_PREFIX: the photo storage's own URLs (person.photo.url).
+    path("people/photos/<str:name>", views.photo, name="person_photo"),
 ]

@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cms.qr import qr_svg
-from lms.people import phones, selectors
+from lms.people import phones, photos, selectors
 from lms.people.forms import LoginForm, PeopleSearchForm
 from lms.people.services import login_guard
 from lms.people.services.badges import badge_token
@@ -115,3 +116,13 @@ def people_directory(request):
         "people/directory.html",
         {"form": form, "page_obj": page_obj, "query_string": query_string.urlencode()},
     )
+
+
+@login_required
+def photo(request, name):
+    """A person's ID photo (``person.photo.url``), for those who may see the person;
+    everyone else gets 404, as for a photo that does not exist."""
+    person = selectors.people_visible_to(request.user).filter(photo=name).first()
+    if person is None:
+        raise Http404
+    return photos.photo_response(person)

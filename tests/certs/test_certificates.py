@@ -1,6 +1,5 @@
 """Printable certificates: /certs/records/<serial>/certificate/ and .pdf."""
 
-import io
 import re
 import zlib
 
@@ -12,6 +11,7 @@ from lms.certs.constants import Status
 from lms.certs.services.issuing import record_revoke
 from lms.people.constants import Role
 from tests.factories import QualificationRecordFactory, person_with_role
+from tests.factories.people import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +73,9 @@ def test_a_revoked_certificate_is_watermarked(client_for, world, record):
 
 
 def test_the_pdf_embeds_the_chinese_font(client_for, world, record, settings, tmp_path):
-    from PIL import Image
-
     settings.MEDIA_ROOT = tmp_path
-    out = io.BytesIO()
-    Image.new("RGB", (60, 80), (120, 90, 60)).save(out, format="JPEG")
-    world.trainee.photo = SimpleUploadedFile("face.jpg", out.getvalue())
+    photo = photo_bytes("JPEG", (60, 80))
+    world.trainee.photo = SimpleUploadedFile("face.jpg", photo)
     world.trainee.save()
     response = client_for(world.trainee.user).get(pdf_url(record))
     assert response.status_code == 200

@@ -374,8 +374,33 @@ def _count_roster(django_assert_num_queries, station, expected):
 def test_roster_queries_do_not_grow(n, django_assert_num_queries):
     station = StationFactory()
     _populate(station, n)
-    # posts + their types, page of people, their records, coverage, two cursors
+    # posts + their types, page of people, their records, coverage; the export:
+    # the people's cursor and their records (one chunk)
     _count_roster(django_assert_num_queries, station, 7)
+
+
+@pytest.mark.django_db
+def test_an_export_reads_records_a_chunk_of_people_at_a_time(
+    django_assert_num_queries,
+):
+    """Records are matched to people by id, a chunk at a time: a person renamed while
+    the export runs (here, between reading the people and their records) keeps their
+    own records, and so does everyone after them."""
+    station = StationFactory()
+    _populate(station, 5)
+    query = roster_query(roster_scope_for_station(station), _filters())
+    expected = [
+        (row.person.pk, [h.serial for h in row.held])
+        for row in roster_rows(query, query.people)
+    ]
+    first = query.people.first()
+    rows = roster_iter(query, chunk_size=2)
+    # people; records of 2 + 2 + 1 people; the rename
+    with django_assert_num_queries(1 + 3 + 1):
+        got = [next(rows)]
+        Person.objects.filter(pk=first.pk).update(name="龢" * 5)  # now sorts last
+        got += list(rows)
+    assert [(row.person.pk, [h.serial for h in row.held]) for row in got] == expected
 
 
 @pytest.mark.django_db

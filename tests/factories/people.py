@@ -1,4 +1,5 @@
 import datetime
+import io
 import random
 
 import factory
@@ -97,3 +98,12 @@ def person_with_role(role, *, organisation=None, username=None, **person_kwargs)
         organisation = OrganisationFactory()
     person = PersonFactory(user=user, organisation=organisation, **person_kwargs)
     return person
+
+
+def photo_bytes(image_format="PNG", size=(30, 40)):
+    """A small image file's bytes, for ID photos."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 180, 160)).save(out, format=image_format)
+    return out.getvalue()

@@ -1,0 +1,46 @@
+"""ID photos. A guard's photo is personal data: it is kept outside the public media
+folder (``STORAGES["photos"]``, under ``PRIVATE_MEDIA_ROOT``), under a random name,
+and reaches a browser only through views that check who is asking:
+
+* ``/people/photos/<name>`` (the storage's URL, so ``person.photo.url`` works in the
+  admin, the people pages and the certificate): signed-in users who may see the
+  person (``people_visible_to``);
+* ``/v/<code>/photo``: whoever holds a valid verification code, as the page
+  ``/v/<code>`` shows (turned off with ``CERTS_VERIFY_SHOW_PHOTO=False``).
+"""
+
+import mimetypes
+import uuid
+from pathlib import Path
+
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404
+
+URL_PREFIX = "/people/photos/"
+EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+
+
+def photo_storage():
+    return storages["photos"]
+
+
+def photo_name(instance, filename):
+    """A random name: the uploaded file's name (often the person's own) is dropped,
+    and nobody can guess another photo's address."""
+    extension = Path(filename).suffix.lower()
+    return f"{uuid.uuid4().hex}{extension if extension in EXTENSIONS else '.jpg'}"
+
+
+def photo_response(person):
+    """The photo as a response that no shared cache keeps."""
+    if not person.photo:
+        raise Http404
+    storage = person.photo.storage
+    if not storage.exists(person.photo.name):
+        raise Http404
+    response = FileResponse(
+        storage.open(person.photo.name, "rb"),
+        content_type=mimetypes.guess_type(person.photo.name)[0] or "image/jpeg",
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
