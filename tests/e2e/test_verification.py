@@ -95,3 +95,25 @@ def test_station_staff_type_a_code_when_there_is_no_camera(phone, people):
     phone.locator("[data-type-form] button").click()
     expect(phone.locator("[data-missing]")).to_be_visible()
     expect(phone.locator("[data-result]")).to_be_hidden()
+
+
+def test_the_verification_page_shows_the_holders_photo(phone, people):
+    """The photo is a private file: the page shows it through /v/<code>/photo, and
+    its file name leads nowhere without the code."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories.people import photo_bytes
+
+    people.holder.photo = SimpleUploadedFile("wang.png", photo_bytes(size=(160, 200)))
+    people.holder.save()
+    phone.goto(reverse("verify", args=[people.record.code]))
+    photo = phone.locator("img.verify__photo")
+    expect(photo).to_have_attribute(
+        "src", reverse("verify-photo", args=[people.record.code])
+    )
+    phone.wait_for_function(
+        "document.querySelector('img.verify__photo').naturalWidth === 160"
+    )
+    assert no_horizontal_scroll(phone)
+    private = phone.request.get(people.holder.photo.url, max_redirects=0)
+    assert private.status == 302  # to the login page: signed-in users who may see
