@@ -6,10 +6,11 @@ the INSERT anew for every row (the compiler, per-field quoting and preparing); t
 vendor, and each row only prepares its values, with the same ``get_db_prep_save`` that
 ``save()`` uses, so what reaches the database is the same.
 
-pre_save and post_save are sent as ``save()`` sends them. Models that ``save()`` does
-more for (inherited tables, database-generated or returned columns) and databases that
-cannot return the new key are simply saved. Database errors (an ``IntegrityError``
-from a constraint) are raised as Django's, as from ``save()``.
+pre_save and post_save are sent as ``save()`` sends them. Whatever ``save()`` does
+more for is simply saved: inherited tables, database-generated or returned columns,
+expressions as values (``Now()``, ``F()``), fields with their own SQL placeholder,
+and databases other than PostgreSQL and SQLite. Database errors (an
+``IntegrityError`` from a constraint) are raised as Django's, as from ``save()``.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -20,7 +21,9 @@ _statements = {}
 
 def _plain(meta):
     return not meta.parents and all(
-        not f.generated and (f is meta.pk or not f.db_returning)
+        not f.generated
+        and (f is meta.pk or not f.db_returning)
+        and not hasattr(f, "get_placeholder")
         for f in meta.concrete_fields
     )
 
@@ -31,7 +34,7 @@ def _statement(model, connection):
     found = _statements.get(key, False)
     if found is False:
         meta = model._meta
-        if not (_plain(meta) and connection.features.can_return_columns_from_insert):
+        if not (_plain(meta) and connection.vendor in ("postgresql", "sqlite")):
             found = _statements[key] = None
             return None
         fields = [f for f in meta.concrete_fields if f is not meta.pk]
@@ -58,6 +61,9 @@ def insert(instance, using=DEFAULT_DB_ALIAS):
         instance.save(force_insert=True, using=using)
         return instance
     fields, sql = statement
+    if any(hasattr(getattr(instance, f.attname), "resolve_expression") for f in fields):
+        instance.save(force_insert=True, using=using)
+        return instance
     instance._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(
         sender=model, instance=instance, raw=False, using=using, update_fields=None

@@ -13,7 +13,8 @@ import mimetypes
 import uuid
 from pathlib import Path
 
-from django.core.files.storage import storages
+from django.core.files.storage import default_storage, storages
+from django.db import transaction
 from django.http import FileResponse, Http404
 
 URL_PREFIX = "/people/photos/"
@@ -32,7 +33,8 @@ def photo_name(instance, filename):
 
 
 def photo_response(person):
-    """The photo as a response that no shared cache keeps."""
+    """The photo as a response that no cache keeps (station computers are shared:
+    an ID photo must not stay in the browser after sign-out)."""
     if not person.photo:
         raise Http404
     storage = person.photo.storage
@@ -42,5 +44,26 @@ def photo_response(person):
         storage.open(person.photo.name, "rb"),
         content_type=mimetypes.guess_type(person.photo.name)[0] or "image/jpeg",
     )
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def move_public_photos(person_model):
+    """Move photos still in the public media folder (uploaded before photos were
+    private, or by a worker still running old code during a deploy) to the private
+    storage under random names. Safe to run again (``manage.py photos_private``).
+    Each old file is deleted only once the new name is committed, so a failure
+    halfway loses nothing. Returns how many moved."""
+    private = photo_storage()
+    moved = 0
+    rows = person_model.objects.exclude(photo="").values_list("pk", "photo")
+    for pk, old in rows:
+        if "/" not in old or not default_storage.exists(old):
+            continue  # already private (random names have no folder)
+        with default_storage.open(old, "rb") as handle:
+            new = private.save(photo_name(None, old), handle)
+        with transaction.atomic():
+            person_model.objects.filter(pk=pk, photo=old).update(photo=new)
+            transaction.on_commit(lambda old=old: default_storage.delete(old))
+        moved += 1
+    return moved

@@ -26,6 +26,9 @@ class Duty:
     """The 警保联勤上岗资格 of the issue, with its three results."""
 
     def __init__(self):
+        from tests.factories.cms import site_tree
+
+        site_tree()  # the tree is gone after a transactional test's flush
         self.course = Page.objects.get(depth=1)
         self.quiz = QuizFactory()
         self.type = QualificationTypeFactory(code="JB-DUTY", name="警保联勤上岗资格")

@@ -72,8 +72,7 @@ def test_a_revoked_certificate_is_watermarked(client_for, world, record):
     assert "data-watermark" in html
 
 
-def test_the_pdf_embeds_the_chinese_font(client_for, world, record, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_pdf_embeds_the_chinese_font(client_for, world, record):
     photo = photo_bytes("JPEG", (60, 80))
     world.trainee.photo = SimpleUploadedFile("face.jpg", photo)
     world.trainee.save()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -106,3 +107,7 @@ def test_models_that_need_save_are_saved():
     given = attendance(drill, person, pk=987654)
     fast_insert.insert(given)
     assert Attendance.objects.get(pk=987654).person == person
+    # An expression as a value is compiled by save()
+    computed = attendance(drill, PersonFactory(), device="c" * 32, scanned_at=Now())
+    fast_insert.insert(computed)
+    assert Attendance.objects.get(pk=computed.pk).scanned_at is not None

@@ -2,12 +2,14 @@
 (or hold a valid verification code) get the image."""
 
 import importlib
+import io
 
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from lms.people.constants import Role
@@ -43,7 +45,7 @@ def test_the_photo_url_is_for_those_who_may_see_the_person(
     own = client_for(world.trainee.user).get(url)
     assert own.status_code == 200 and own["Content-Type"] == "image/png"
     assert b"".join(own.streaming_content) == photo_bytes()
-    assert own["Cache-Control"] == "private, max-age=300"
+    assert own["Cache-Control"] == "private, no-store"
     assert client_for(world.org_admin.user).get(url).status_code == 200
     outsider = person_with_role(Role.STATION_STAFF, organisation=world.other_station)
     assert client_for(outsider.user).get(url).status_code == 404
@@ -66,13 +68,23 @@ def test_the_verification_code_opens_the_holders_photo(client, world, photo, set
     assert client.get(url).status_code == 404
 
 
-def test_photos_uploaded_before_move_out_of_the_public_folder(world):
+def test_photos_uploaded_before_move_out_of_the_public_folder(
+    world, django_capture_on_commit_callbacks
+):
     old = default_storage.save("people/photos/zhangsan.png", ContentFile(photo_bytes()))
     Person.objects.filter(pk=world.trainee.pk).update(photo=old)
     migration = importlib.import_module("lms.people.migrations.0002_photos_private")
-    migration.move_photos(apps, None)
+    with django_capture_on_commit_callbacks(execute=False) as deletions:
+        migration.move_photos(apps, None)
     world.trainee.refresh_from_db()
     name = world.trainee.photo.name
     assert name != old and "zhangsan" not in name
     assert photo_storage().open(name).read() == photo_bytes()
+    # The public file goes only once the new name is committed.
+    assert default_storage.exists(old) and len(deletions) == 1
+    deletions[0]()
     assert not default_storage.exists(old)
+    # Run again (manage.py photos_private after a deploy): nothing left to move.
+    out = io.StringIO()
+    call_command("photos_private", stdout=out)
+    assert out.getvalue().strip() == "0 photos moved"

@@ -76,9 +76,10 @@ def _claimed(reminder):
     return True
 
 
-def _send(subject_template, body_template, context, to):
-    """One e-mail; a failure is logged and the job goes on with the others (the
-    reminder stays in the app either way)."""
+def _send(subject_template, body_template, context, to, about):
+    """One e-mail; a failure is logged (``about``: what it was for, not the
+    address, which is personal data) and the job goes on with the others. It is
+    not sent again: the reminder stays in the app."""
     try:
         send_mail(
             render_to_string(subject_template, context).strip(),
@@ -87,7 +88,7 @@ def _send(subject_template, body_template, context, to):
             to,
         )
     except Exception:  # noqa: BLE001 - any mail failure: logged, the job goes on
-        logger.exception("expiry reminder e-mail to %s failed", to)
+        logger.exception("expiry reminder e-mail failed: %s", about)
         return False
     return True
 
@@ -104,6 +105,7 @@ def _email_holders(reminders):
                 "certs/email/reminder.txt",
                 context,
                 [user.email],
+                f"record {reminder.record.serial}, {reminder.days_before} days",
             )
     Reminder.objects.bulk_update([r for r in reminders if r.emailed], ["emailed"])
 
@@ -141,4 +143,5 @@ def _email_digests(reminders, day):
                 "certs/email/digest.txt",
                 context,
                 to,
+                f"digest to organisation {organisation.pk}",
             )

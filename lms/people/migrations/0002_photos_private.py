@@ -6,20 +6,11 @@ import lms.people.photos
 
 
 def move_photos(apps, schema_editor):
-    """Photos uploaded before: from the public media folder to the private storage."""
-    from django.core.files.storage import default_storage
+    """Photos uploaded before: from the public media folder to the private storage
+    (old files deleted only after the migration commits)."""
+    from lms.people.photos import move_public_photos
 
-    from lms.people.photos import photo_name, photo_storage
-
-    Person = apps.get_model("people", "Person")
-    private = photo_storage()
-    for pk, old in Person.objects.exclude(photo="").values_list("pk", "photo"):
-        if private.exists(old) or not default_storage.exists(old):
-            continue
-        with default_storage.open(old, "rb") as handle:
-            new = private.save(photo_name(None, old), handle)
-        Person.objects.filter(pk=pk).update(photo=new)
-        default_storage.delete(old)
+    move_public_photos(apps.get_model("people", "Person"))
 
 
 class Migration(migrations.Migration):
@@ -38,5 +29,7 @@ class Migration(migrations.Migration):
                 verbose_name="photo",
             ),
         ),
-        migrations.RunPython(move_photos, migrations.RunPython.noop),
+        # Not reversible: putting ID photos back in the public folder is not a
+        # rollback anyone should get by accident.
+        migrations.RunPython(move_photos),
     ]
