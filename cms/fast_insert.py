@@ -7,24 +7,30 @@ vendor, and each row only prepares its values, with the same ``get_db_prep_save`
 ``save()`` uses, so what reaches the database is the same.
 
 pre_save and post_save are sent as ``save()`` sends them. Whatever ``save()`` does
-more for is simply saved: inherited tables, database-generated or returned columns,
-expressions as values (``Now()``, ``F()``), fields with their own SQL placeholder,
-and databases other than PostgreSQL and SQLite. Database errors (an
-``IntegrityError`` from a constraint) are raised as Django's, as from ``save()``.
+more for is simply saved: a model with its own ``save()``, inherited tables,
+database-generated or returned columns, expressions as values (``Now()``, ``F()``),
+fields with their own SQL placeholder, and databases other than PostgreSQL and
+SQLite. Database errors (an ``IntegrityError`` from a constraint) are raised as
+Django's, as from ``save()``.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 _statements = {}
 
 
-def _plain(meta):
-    return not meta.parents and all(
-        not f.generated
-        and (f is meta.pk or not f.db_returning)
-        and not hasattr(f, "get_placeholder")
-        for f in meta.concrete_fields
+def _plain(model):
+    meta = model._meta
+    return (
+        model.save is models.Model.save
+        and not meta.parents
+        and all(
+            not f.generated
+            and (f is meta.pk or not f.db_returning)
+            and not hasattr(f, "get_placeholder")
+            for f in meta.concrete_fields
+        )
     )
 
 
@@ -34,7 +40,7 @@ def _statement(model, connection):
     found = _statements.get(key, False)
     if found is False:
         meta = model._meta
-        if not (_plain(meta) and connection.vendor in ("postgresql", "sqlite")):
+        if not (_plain(model) and connection.vendor in ("postgresql", "sqlite")):
             found = _statements[key] = None
             return None
         fields = [f for f in meta.concrete_fields if f is not meta.pk]

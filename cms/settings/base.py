@@ -235,7 +235,7 @@ SPECTACULAR_SETTINGS = {
 # public address written into them.
 CERTS_SIGNING_KEY = env("CERTS_SIGNING_KEY", "")
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
-TRUSTED_PROXIES = [v for v in env("TRUSTED_PROXIES", "").split(",") if v.strip()]
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 CERTS_ISSUER_BASE_URL = env("CERTS_ISSUER_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -23,6 +23,7 @@ from lms.certs.roster import (
     roster_scope_for_station,
     roster_scope_for_user,
 )
+from lms.people.constants import OrganisationKind
 from lms.people.models import Organisation
 
 KEYWORD = "Api-Key"
@@ -131,7 +132,11 @@ class RosterParams(serializers.Serializer):
         return RosterFilters(
             day=data.get("date") or timezone.localdate(),
             organisation=self._pk(Organisation, data.get("organisation")),
-            point=self._pk(Organisation, data.get("point"), kind="co_governance_point"),
+            point=self._pk(
+                Organisation,
+                data.get("point"),
+                kind=OrganisationKind.CO_GOVERNANCE_POINT,
+            ),
             team=data.get("team"),
             post=self._pk(Post, data.get("post")),
             qualification_type=self._pk(QualificationType, data.get("qualification")),

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from lms.certs.constants import CURRENT, Status
+from lms.certs.constants import CURRENT, Source, Status
 from lms.certs.models import QualificationRecord, Reminder
 from lms.people.selectors import people_visible_to, user_person
 
@@ -31,12 +31,6 @@ def records_of(person):
     )
 
 
-def held_by(person, day=None):
-    """Records the person holds on ``day`` (active and within their dates)."""
-    day = day or timezone.localdate()
-    return [r for r in records_of(person) if r.held_on(day)]
-
-
 def overdue_renewals(organisation_ids, day=None):
     """Records that ended (expired, or active past their last day) whose holder has
     no current record of the same type: renewals that are overdue."""
@@ -54,7 +48,7 @@ def overdue_renewals(organisation_ids, day=None):
         )
         .exclude(Exists(newer))
         .exclude(renewed_by__isnull=False)
-        .select_related("person", "qualification_type")
+        .select_related("person__organisation", "qualification_type")
         .order_by("valid_until", "person__name")
     )
     # Only the newest ended record of each person and type.
@@ -114,7 +108,7 @@ def progress_toward(person, day=None):
     held = {r.type_id for r in facts.records if r.status in CURRENT}
     result = []
     for qtype in QualificationType.objects.filter(
-        is_active=True, source="issued"
+        is_active=True, source=Source.ISSUED
     ).prefetch_related(
         "requirements__course", "requirements__quiz", "requirements__other_type"
     ):

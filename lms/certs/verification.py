@@ -51,9 +51,8 @@ RATE_LIMIT_MESSAGE = gettext_lazy(
 
 
 class RateLimited(Exception):
-    """Too many checks from one client address: answer 429, look nothing up."""
-
-    message = RATE_LIMIT_MESSAGE
+    """Too many checks from one client address: answer 429 with
+    RATE_LIMIT_MESSAGE, look nothing up."""
 
 
 def rate_per_minute():

@@ -73,7 +73,10 @@ class RosterFilterForm(forms.Form):
         self.fields["team"].queryset = teams_visible_to(user)
 
     def filters(self):
-        data = self.cleaned_data if self.is_valid() else {}
+        # An invalid field is left out (the page shows its error); the valid ones
+        # still filter, so a bad date does not turn into the whole roster.
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
 
         def pk(name):
             value = data.get(name)

@@ -10,6 +10,7 @@ and reaches a browser only through views that check who is asking:
 """
 
 import mimetypes
+import re
 import uuid
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from django.http import FileResponse, Http404
 
 URL_PREFIX = "/people/photos/"
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+# What photo_name makes; anything else in a photo URL is not a photo.
+NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|jpeg|png|gif|webp)")
 
 
 def photo_storage():
@@ -37,11 +40,12 @@ def photo_response(person):
     an ID photo must not stay in the browser after sign-out)."""
     if not person.photo:
         raise Http404
-    storage = person.photo.storage
-    if not storage.exists(person.photo.name):
-        raise Http404
+    try:
+        handle = person.photo.storage.open(person.photo.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
     response = FileResponse(
-        storage.open(person.photo.name, "rb"),
+        handle,
         content_type=mimetypes.guess_type(person.photo.name)[0] or "image/jpeg",
     )
     response["Cache-Control"] = "private, no-store"

@@ -122,6 +122,8 @@ def people_directory(request):
 def photo(request, name):
     """A person's ID photo (``person.photo.url``), for those who may see the person;
     everyone else gets 404, as for a photo that does not exist."""
+    if not photos.NAME.fullmatch(name):
+        raise Http404
     person = selectors.people_visible_to(request.user).filter(photo=name).first()
     if person is None:
         raise Http404

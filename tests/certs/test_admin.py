@@ -1,10 +1,19 @@
 """The Qualifications admin menu: types and posts are edited there; records are
 listed and inspected, never added, edited or deleted."""
 
-import pytest
+from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from lms.certs.constants import RequirementKind
 from lms.people.constants import Role
-from tests.factories import QualificationRecordFactory, person_with_role
+from tests.factories import (
+    QualificationRecordFactory,
+    QualificationTypeFactory,
+    RequirementFactory,
+    person_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +76,46 @@ def test_the_admin_shows_records_only_of_people_the_user_may_see(client_for, wor
     assert client.get(f"{base}/inspect/{other.pk}/").status_code == 404
     inspect = client.get(f"{base}/inspect/{own.pk}/").content.decode()
     assert own.serial in inspect and own.code not in inspect
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [
+        (RequirementKind.STUDY_HOURS, "hours", Decimal(0)),
+        (RequirementKind.STUDY_HOURS, "hours", Decimal(-4)),
+        (RequirementKind.EXAM_PASSED, "min_percent", Decimal(0)),
+        (RequirementKind.EXAM_PASSED, "min_percent", Decimal(120)),
+    ],
+)
+def test_a_rule_everyone_or_no_one_meets_is_refused(world, kind, field, value):
+    """0 study hours (or a 0 % pass mark) would be met by everyone, and the engine
+    would issue the qualification to all of them: the form says so instead."""
+    requirement = RequirementFactory.build(
+        qualification_type=QualificationTypeFactory(), kind=kind, **{field: value}
+    )
+    with pytest.raises(ValidationError) as refused:
+        requirement.full_clean(exclude=["quiz", "course", "other_type"])
+    assert field in refused.value.message_dict
+
+
+def test_the_expiry_report_queries_do_not_grow_with_overdue_rows(client_for, world):
+    """Each overdue row shows the holder's organisation: joined, not one query a
+    row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.certs.services.issuing import records_expire
+
+    admin = person_with_role(Role.ORG_ADMIN, organisation=world.company)
+    client = client_for(admin.user)
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            QualificationRecordFactory(days_ago=400, person__organisation=world.company)
+        records_expire()
+        client.get("/admin/certs/expiry/?days=60")  # warm
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/admin/certs/expiry/?days=60")
+        counts.append((len(page.context["overdue"]), len(captured)))
+    (three, first), (six, second) = counts
+    assert (three, six) == (3, 6) and first == second

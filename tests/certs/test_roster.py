@@ -510,3 +510,18 @@ def test_exports_never_write_a_formula(roster_world, client_for):
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     names = {row[0] for row in book.active.iter_rows(values_only=True)}
     assert "'" + w.trainee.name in names
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_is_shown_and_the_valid_ones_still_apply(roster_world, client_for):
+    """?date=bad&organisation=…: the date's error is shown, and the organisation
+    still filters (not the whole roster)."""
+    w = roster_world
+    response = client_for(w.station_staff.user).get(
+        reverse("certs-roster"),
+        {"date": "not-a-date", "organisation": w.company.pk},
+    )
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+    people = {row.person.pk for row in response.context["rows"]}
+    assert w.trainee.pk in people and w.point_guard.pk not in people

@@ -1,6 +1,7 @@
 """The trainee's qualifications page and a record's page with staff changes."""
 
 import pytest
+from django.urls import reverse
 
 from lms.certs.constants import Status
 from lms.certs.services.reminders import reminders_send
@@ -108,3 +109,13 @@ def test_a_record_page_shows_what_renewed_it_and_the_earlier_records(client_for,
     page = client_for(world.trainee.user).get(f"/certs/records/{middle.serial}/")
     assert page.context["newer"] == latest
     assert page.context["history"] == [first]
+
+
+def test_a_revoked_record_offers_no_signed_credential(client_for, world):
+    """No credential is issued for a revoked record: no button to a 404."""
+    active = QualificationRecordFactory(person=world.trainee)
+    revoked = QualificationRecordFactory(person=world.trainee, status=Status.REVOKED)
+    html = client_for(world.trainee.user).get("/certs/").content.decode()
+    assert reverse("certs_credential", args=[active.serial]) in html
+    assert reverse("certs_credential", args=[revoked.serial]) not in html
+    assert reverse("certificate", args=[revoked.serial]) in html

@@ -52,6 +52,8 @@ def test_the_photo_url_is_for_those_who_may_see_the_person(
     colleague = client_for(world.colleague.user)  # another trainee
     assert colleague.get(url).status_code == 404
     assert client_for(world.org_admin.user).get(url + "x").status_code == 404
+    # Not a photo name at all (a NUL byte would break the database query).
+    assert client_for(world.org_admin.user).get("/people/photos/%00").status_code == 404
 
 
 def test_the_verification_code_opens_the_holders_photo(client, world, photo, settings):

@@ -1,10 +1,12 @@
 """What a qualification is and what earns it: types, their requirement rules, and
 the duty posts that need them. Records of who holds what are in records.py."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -142,13 +144,21 @@ class Requirement(Orderable):
         decimal_places=2,
         null=True,
         blank=True,
+        # 0 would pass any attempt: everyone who sat the exam would qualify.
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(100))],
         help_text=_("Empty: the exam's own pass mark."),
     )
     drill_type = models.CharField(
         _("drill type"), max_length=16, choices=DrillType.choices, blank=True
     )
     hours = models.DecimalField(
-        _("study hours"), max_digits=6, decimal_places=1, null=True, blank=True
+        _("study hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        # 0 hours would be met by everyone, and the engine would issue to all.
+        validators=[MinValueValidator(Decimal("0.1"))],
     )
     within_months = models.PositiveSmallIntegerField(
         _("within the last (months)"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.certs import rules
-from lms.certs.constants import CURRENT, Source, Status
+from lms.certs.constants import Status
 from lms.certs.models import QualificationRecord, SerialCounter
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each
@@ -195,13 +195,3 @@ def records_expire(day=None):
         status_changed_at=timezone.now(),
         status_reason=system_reason(gettext_lazy("Validity ended")),
     )
-
-
-def current_record_of(records, type_id):
-    return next(
-        (r for r in records if r.type_id == type_id and r.status in CURRENT), None
-    )
-
-
-def is_external(qtype):
-    return qtype.source == Source.EXTERNAL

@@ -128,6 +128,9 @@ def _email_digests(reminders, day):
         .select_related("person")
     ):
         admins[user.person.organisation_id].append(user.email)
+    overdue = defaultdict(list)  # one query for every organisation's digest
+    for record in overdue_renewals(list(admins), day=day):
+        overdue[record.person.organisation_id].append(record)
     with translation.override(settings.LANGUAGE_CODE):
         for organisation, records in by_org.items():
             to = admins.get(organisation.pk)
@@ -136,7 +139,7 @@ def _email_digests(reminders, day):
             context = {
                 "organisation": organisation,
                 "records": records,
-                "overdue": overdue_renewals([organisation.pk], day=day),
+                "overdue": overdue[organisation.pk],
             }
             _send(
                 "certs/email/digest_subject.txt",
