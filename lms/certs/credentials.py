@@ -26,7 +26,17 @@ CRYPTOSUITE = "eddsa-jcs-2022"
 PROOF_PURPOSE = "assertionMethod"
 # Stable ids: uuid5 of the serial (a record's serial never changes).
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://shouwang/certs/credentials")
-STATUS_PURPOSES = ("revocation", "suspension")
+# One Bitstring Status List entry carries both revocation and suspension: a 2-bit
+# value read with statusMessage (Bitstring Status List v1.0 §2.1: with statusSize
+# n > 1, statusMessage MUST be present with exactly 2**n items). 0x3 is never set.
+STATUS_PURPOSE = "message"
+STATUS_SIZE = 2
+STATUS_MESSAGES = (
+    (0x0, "valid"),
+    (0x1, "suspended"),
+    (0x2, "revoked"),
+    (0x3, "reserved"),
+)
 
 
 def _local(day, at):
@@ -40,6 +50,26 @@ def _utc_now():
 
 def status_list_url(purpose):
     return f"{signing.base_url()}/certs/status/{purpose}"
+
+
+def status_messages():
+    return [
+        {"status": f"0x{value:x}", "message": text} for value, text in STATUS_MESSAGES
+    ]
+
+
+def credential_status(record):
+    """The credential's one status entry (Open Badges 3.0 allows one object)."""
+    url = status_list_url(STATUS_PURPOSE)
+    return {
+        "id": f"{url}#{record.pk}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": STATUS_PURPOSE,
+        "statusListIndex": str(record.pk),
+        "statusListCredential": url,
+        "statusSize": STATUS_SIZE,
+        "statusMessage": status_messages(),
+    }
 
 
 def issuer_profile():
@@ -83,10 +113,13 @@ def credential_for(record):
             or _("Qualification “%(name)s”") % {"name": qtype.name},
             "criteria": {"narrative": _criteria(qtype)},
         }
+        # Only AchievementSubject properties (OB 3.0, "AchievementSubject"): ``name``
+        # is not one.
+        # The holder has no id of theirs (no DID, no account URL to publish), so
+        # the name is an identifier, in plain text (hashed false: identityHash
+        # then holds the value itself), which OB 3.0 requires when there is no id.
         subject = {
             "type": ["AchievementSubject"],
-            "name": person.name,
-            # Open Badges' way to name the holder without an id of theirs.
             "identifier": [
                 {
                     "type": "IdentityObject",
@@ -107,16 +140,7 @@ def credential_for(record):
             "validFrom": _local(record.valid_from, time.min),
             "awardedDate": _local(record.issued_on, time.min),
             "credentialSubject": subject,
-            "credentialStatus": [
-                {
-                    "id": f"{status_list_url(purpose)}#{record.pk}",
-                    "type": "BitstringStatusListEntry",
-                    "statusPurpose": purpose,
-                    "statusListIndex": str(record.pk),
-                    "statusListCredential": status_list_url(purpose),
-                }
-                for purpose in STATUS_PURPOSES
-            ],
+            "credentialStatus": credential_status(record),
         }
     if record.valid_until is not None:
         # The last valid day is inclusive: valid until its last second.
@@ -235,6 +259,25 @@ def verify(document, public_keys):
     if len(signature) != 64 or not signing.verify_signature(key, signature, data):
         return False, _("The signature does not match: the document was changed.")
     return True, _("The signature is valid (key %(kid)s).") % {"kid": kid}
+
+
+def holder_name(document):
+    """The holder's name in a credential: the plain-text ``name`` identifier (old
+    credentials also had ``credentialSubject.name``), or None."""
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        return None
+    identifiers = subject.get("identifier") or []
+    if isinstance(identifiers, dict):
+        identifiers = [identifiers]
+    for item in identifiers:
+        if (
+            isinstance(item, dict)
+            and item.get("identityType") == "name"
+            and item.get("hashed") is False
+        ):
+            return item.get("identityHash")
+    return subject.get("name")
 
 
 # The brief's name for it.

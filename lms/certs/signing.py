@@ -35,6 +35,9 @@ DERIVATION_LABEL = b"shouwang.certs.signing-key.v1"
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 WELL_KNOWN = "/.well-known/shouwang/"
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+CONTROLLER_CONTEXTS = (DID_CONTEXT, MULTIKEY_CONTEXT)
 # Integers beyond this are not exact in an IEEE double, so JCS cannot promise them.
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -302,7 +305,17 @@ def jwks():
 
 def controller_document():
     """The issuer's controller document (W3C Controlled Identifiers): every
-    published key as a Multikey, all usable for assertions."""
+    published key as a Multikey, all usable for assertions.
+
+    Its contexts are the DID v1 context (verificationMethod, assertionMethod,
+    controller) and the Multikey context (Multikey, publicKeyMultibase): the pair
+    a did:key document with Multikey keys uses, which Digital Bazaar's loaders ship
+    (did-context in @digitalbazaar/security-document-loader,
+    @digitalbazaar/multikey-context). The CID 1.0 context
+    (https://www.w3.org/ns/cid/v1) says the same, but no common loader ships it,
+    so a JSON-LD verifier's default loader failed on it. No ``name``: neither
+    context defines it (an undefined term is dropped, or refused in safe mode);
+    the issuer's name is in every credential's issuer Profile."""
     controller = issuer_id()
     methods = [
         {
@@ -314,9 +327,8 @@ def controller_document():
         for key in published_public_keys()
     ]
     return {
-        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "@context": list(CONTROLLER_CONTEXTS),
         "id": controller,
-        "name": getattr(settings, "CERTS_ISSUER_NAME", "Shouwang"),
         "verificationMethod": methods,
         "assertionMethod": [method["id"] for method in methods],
     }

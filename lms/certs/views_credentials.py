@@ -56,7 +56,10 @@ def issuer(request):
 
 @require_GET
 def status_list_view(request, purpose):
-    if purpose not in status_list.PURPOSE_STATUS:
+    """``message`` is the 2-bit list new credentials name; ``revocation`` and
+    ``suspension`` are the 1-bit lists that credentials downloaded earlier name
+    (still served, so those still verify)."""
+    if purpose not in status_list.PURPOSES:
         raise Http404
     return _json(
         status_list.status_list_credential(purpose),

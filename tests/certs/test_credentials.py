@@ -115,16 +115,37 @@ def test_credential_content(record, signed):
     assert signed["validFrom"] == f"{record.valid_from.isoformat()}T00:00:00+08:00"
     assert signed["validUntil"] == f"{record.valid_until.isoformat()}T23:59:59+08:00"
     subject = signed["credentialSubject"]
-    assert subject["name"] == record.person.name
+    # The holder's name is an identifier, not a ``name`` (not an AchievementSubject
+    # property in Open Badges 3.0).
+    assert "name" not in subject
+    assert subject["identifier"] == [
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": record.person.name,
+        }
+    ]
+    assert credentials.holder_name(signed) == record.person.name
     assert subject["licenseNumber"] == record.serial
     assert subject["achievement"]["humanCode"] == "DUTY-1"
     assert subject["achievement"]["criteria"]["narrative"]
-    statuses = {entry["statusPurpose"]: entry for entry in signed["credentialStatus"]}
-    assert set(statuses) == {"revocation", "suspension"}
-    assert statuses["revocation"]["statusListIndex"] == str(record.pk)
-    assert statuses["suspension"]["statusListCredential"].endswith(
-        "/certs/status/suspension"
-    )
+    # One status object (not a list): a 2-bit entry for suspension and revocation.
+    status = signed["credentialStatus"]
+    assert status == {
+        "id": f"{signing.base_url()}/certs/status/message#{record.pk}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": str(record.pk),
+        "statusListCredential": f"{signing.base_url()}/certs/status/message",
+        "statusSize": 2,
+        "statusMessage": [
+            {"status": "0x0", "message": "valid"},
+            {"status": "0x1", "message": "suspended"},
+            {"status": "0x2", "message": "revoked"},
+            {"status": "0x3", "message": "reserved"},
+        ],
+    }
     proof = signed["proof"]
     assert proof["cryptosuite"] == "eddsa-jcs-2022"
     assert proof["proofValue"].startswith("z")
@@ -146,8 +167,9 @@ def test_sign_verify_roundtrip(signed):
 
 
 TAMPERINGS = {
-    "holder name": lambda d: d["credentialSubject"].__setitem__(
-        "name", _flip(d["credentialSubject"]["name"], 0)
+    "holder name": lambda d: d["credentialSubject"]["identifier"][0].__setitem__(
+        "identityHash",
+        _flip(d["credentialSubject"]["identifier"][0]["identityHash"], 0),
     ),
     "serial": lambda d: d["credentialSubject"].__setitem__(
         "licenseNumber", _flip(d["credentialSubject"]["licenseNumber"])
@@ -157,8 +179,9 @@ TAMPERINGS = {
     "achievement": lambda d: d["credentialSubject"]["achievement"].__setitem__(
         "name", d["credentialSubject"]["achievement"]["name"] + "!"
     ),
-    "status index": lambda d: d["credentialStatus"][0].__setitem__(
-        "statusListIndex", "0"
+    "status index": lambda d: d["credentialStatus"].__setitem__("statusListIndex", "0"),
+    "status messages": lambda d: d["credentialStatus"]["statusMessage"][2].__setitem__(
+        "message", "valid"
     ),
     "status removed": lambda d: d.pop("credentialStatus"),
     "field added": lambda d: d.__setitem__("description", "x"),
@@ -255,9 +278,67 @@ def test_keys_endpoint_publishes_the_verifying_key(client, signed):
     assert signed["proof"]["verificationMethod"] in methods
     assert issuer["verificationMethod"][0]["type"] == "Multikey"
     assert credentials.verify(signed, issuer)[0]
+    # Contexts that Digital Bazaar's loaders ship (not https://www.w3.org/ns/cid/v1).
+    assert issuer["@context"] == [
+        "https://www.w3.org/ns/did/v1",
+        "https://w3id.org/security/multikey/v1",
+    ]
 
 
 # --- Status lists -------------------------------------------------------------------
+
+
+def _list(client, purpose="message"):
+    response = client.get(f"/certs/status/{purpose}")
+    assert response.status_code == 200
+    assert "max-age" in response["Cache-Control"]
+    document = _decode(response)
+    assert credentials.verify(document, _decode(client.get(KEYS_URL)))[0]
+    return document
+
+
+def _value(client, index):
+    """The 2-bit value of entry ``index`` in the list new credentials name."""
+    subject = _list(client)["credentialSubject"]
+    assert subject["type"] == "BitstringStatusList"
+    assert subject["statusPurpose"] == "message"
+    assert subject["statusSize"] == 2
+    assert subject["statusMessage"] == credentials.status_messages()
+    bits = status_list.decode(subject["encodedList"])
+    # At least 131,072 entries of 2 bits (the spec's minimum times statusSize).
+    assert len(bits) * 8 >= 131_072 * 2
+    return status_list.read(bits, index, 2)
+
+
+def test_the_two_bit_list_follows_the_record(client, world, record):
+    other = QualificationRecordFactory(person=world.colleague)
+    actor = world.site_admin.user
+    assert _value(client, record.pk) == 0x0
+
+    record_suspend(record=record, actor=actor, reason="检查")
+    assert _value(client, record.pk) == 0x1
+    assert _value(client, other.pk) == 0x0
+
+    record_reinstate(record=record, actor=actor, reason="复核通过")
+    assert _value(client, record.pk) == 0x0
+
+    record_revoke(record=record, actor=actor, reason="作废")
+    assert _value(client, record.pk) == 0x2
+    assert _value(client, other.pk) == 0x0
+
+
+def test_a_credential_reads_its_status_in_its_list(client, world, record, signed):
+    """check_status with the 2-bit entry: value and statusMessage."""
+    keys = _decode(client.get(KEYS_URL))
+    assert status_list.check_status(signed, [_list(client)], keys) == (
+        [("message", 0, "valid")],
+        [],
+    )
+    record_suspend(record=record, actor=world.site_admin.user, reason="检查")
+    assert status_list.check_status(signed, [_list(client)], keys) == (
+        [("message", 1, "suspended")],
+        [],
+    )
 
 
 def _bit(client, purpose, index):
@@ -294,9 +375,10 @@ def test_status_lists_follow_the_record(client, world, record):
     assert not _bit(client, "revocation", other.pk)
 
 
-def test_status_list_one_query(django_assert_num_queries, world, record):
+@pytest.mark.parametrize("purpose", ["message", "revocation", "suspension"])
+def test_status_list_one_query(django_assert_num_queries, world, record, purpose):
     with django_assert_num_queries(1):
-        status_list.status_list_credential("revocation")
+        status_list.status_list_credential(purpose)
 
 
 def test_bitstring_order_and_size():
@@ -305,6 +387,74 @@ def test_bitstring_order_and_size():
     assert bits[0] == 0x80 and bits[1] == 0x40
     assert status_list.bit_is_set(status_list.decode(status_list.encode(bits)), 9)
     assert status_list.encode(bits).startswith("u")
+
+
+def test_two_bit_entries_order_and_size():
+    """Entry i is bits 2i and 2i+1, most significant first (the left-most bit is
+    index 0); the list holds a multiple of 131,072 entries."""
+    bits = status_list.pack({0: 0x1, 1: 0x2, 5: 0x3, 131_072: 0x2}, 2)
+    assert len(bits) * 8 == 2 * 2 * 131_072
+    assert bits[0] == 0b01_10_00_00
+    assert bits[1] == 0b00_11_00_00
+    decoded = status_list.decode(status_list.encode(bits))
+    values = [status_list.read(decoded, index, 2) for index in (0, 1, 2, 5, 131_072)]
+    assert values == [1, 2, 0, 3, 2]
+    with pytest.raises(IndexError):
+        status_list.read(decoded, 2 * 131_072, 2)
+    with pytest.raises(ValueError):
+        status_list.pack({0: 4}, 2)
+
+
+def _entry(**changes):
+    entry = {
+        "statusPurpose": "message",
+        "statusListIndex": "3",
+        "statusSize": 2,
+        "statusMessage": credentials.status_messages(),
+    }
+    return entry | changes
+
+
+def _message_list(bits):
+    return {
+        "credentialSubject": {
+            "statusPurpose": "message",
+            "statusSize": 2,
+            "encodedList": status_list.encode(bits),
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        _entry(statusMessage=None),  # required when statusSize > 1
+        _entry(statusMessage=credentials.status_messages()[:3]),  # 2**2 items
+        _entry(statusSize=0),
+        _entry(statusSize="2"),
+        _entry(statusSize=1),  # disagrees with the list
+        _entry(statusPurpose="revocation"),
+        _entry(statusListIndex="-1"),
+        _entry(statusListIndex=3),
+    ],
+)
+def test_bad_status_entries_are_refused(entry):
+    if entry["statusMessage"] is None:
+        del entry["statusMessage"]
+    listed = _message_list(status_list.pack({3: 1}, 2))
+    with pytest.raises(ValueError):
+        status_list.entry_status(entry, listed)
+
+
+def test_a_short_list_is_refused():
+    """Fewer than 131,072 entries of statusSize bits: STATUS_LIST_LENGTH_ERROR (a
+    1-bit-sized list read as 2-bit has only 65,536 entries)."""
+    listed = _message_list(status_list.bitstring([]))
+    with pytest.raises(status_list.StatusError, match="STATUS_LIST_LENGTH_ERROR"):
+        status_list.entry_status(_entry(), listed)
+    assert status_list.entry_status(
+        _entry(), _message_list(status_list.pack({3: 2}, 2))
+    ) == (2, "revoked")
 
 
 def test_unknown_status_purpose(client):
@@ -384,7 +534,8 @@ def test_command_verifies_a_good_file(files, capsys):
 
 def test_command_rejects_a_tampered_file(files, signed):
     tampered = copy.deepcopy(signed)
-    tampered["credentialSubject"]["name"] = _flip(tampered["credentialSubject"]["name"])
+    identifier = tampered["credentialSubject"]["identifier"][0]
+    identifier["identityHash"] = _flip(identifier["identityHash"])
     path = files["write"]("tampered.json", tampered)
     assert _run(path, files["keys"])[0] == 1
 
@@ -397,29 +548,75 @@ def test_command_rejects_duplicate_keys(files, tmp_path):
 
 
 def test_command_reports_revocation(files, client, world, record, capsys):
+    def saved(purpose="message"):
+        document = _decode(client.get(f"/certs/status/{purpose}"))
+        return files["write"](f"{purpose}.json", document)
+
+    # A list the credential does not name: its status is not settled.
+    assert _run(files["credential"], files["keys"], saved("revocation"))[0] == 3
+    assert _run(files["credential"], files["keys"], saved())[0] == 0
+    assert "message: 0x0 valid" in capsys.readouterr().out
+
+    record_suspend(record=record, actor=world.site_admin.user, reason="检查")
+    code, message = _run(files["credential"], files["keys"], saved())
+    assert code == 2
+    assert "0x1 suspended" in message
+
+    record_reinstate(record=record, actor=world.site_admin.user, reason="复核通过")
+    record_revoke(record=record, actor=world.site_admin.user, reason="作废")
+    code, message = _run(files["credential"], files["keys"], saved())
+    assert code == 2
+    assert "0x2 revoked" in message
+
+
+def _old_style(record):
+    """A credential as downloaded before the 2-bit list: two 1-bit entries."""
+    document = credentials.credential_for(record)
+    document["credentialSubject"]["name"] = record.person.name
+    document["credentialStatus"] = [
+        {
+            "id": f"{credentials.status_list_url(purpose)}#{record.pk}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": purpose,
+            "statusListIndex": str(record.pk),
+            "statusListCredential": credentials.status_list_url(purpose),
+        }
+        for purpose in ("revocation", "suspension")
+    ]
+    return credentials.sign(document)
+
+
+def test_credentials_downloaded_before_still_verify(
+    files, client, world, record, capsys
+):
+    """The 1-bit lists that earlier credentials name are still served and read."""
+    path = files["write"]("old.json", _old_style(record))
+
     def saved(purpose):
         document = _decode(client.get(f"/certs/status/{purpose}"))
         return files["write"](f"{purpose}.json", document)
 
     # Only one of the two lists the credential names: its status is not settled.
-    assert _run(files["credential"], files["keys"], saved("revocation"))[0] == 3
+    assert _run(path, files["keys"], saved("revocation"))[0] == 3
     lists = (saved("revocation"), saved("suspension"))
-    assert _run(files["credential"], files["keys"], *lists)[0] == 0
-    assert "revocation: not set" in capsys.readouterr().out
+    assert _run(path, files["keys"], *lists)[0] == 0
+    out = capsys.readouterr().out
+    assert "revocation: not set" in out
+    assert f"Holder: {record.person.name};" in out
 
     record_revoke(record=record, actor=world.site_admin.user, reason="作废")
     lists = (saved("revocation"), saved("suspension"))
-    code, message = _run(files["credential"], files["keys"], *lists)
+    code, message = _run(path, files["keys"], *lists)
     assert code == 2
-    assert "revocation" in message
+    assert "revocation" in message and "SET" in message
 
 
 def test_command_refuses_a_tampered_status_list(files, client):
-    document = _decode(client.get("/certs/status/revocation"))
+    document = _decode(client.get("/certs/status/message"))
     document["credentialSubject"]["encodedList"] = status_list.encode(
-        status_list.bitstring([])
+        status_list.pack({}, 2)
     )[:-1]
-    path = files["write"]("revocation.json", document)
+    path = files["write"]("message.json", document)
     assert _run(files["credential"], files["keys"], path)[0] == 3
 
 

@@ -7,6 +7,7 @@ from lms.certs.demo import seed_qualifications
 from lms.courses.demo import seed_courses
 from lms.drills.demo import seed_drills
 from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from lms.people.demo_photos import seed_demo_photos
 from lms.quizzes.demo import seed_quizzes
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         quizzes = seed_quizzes()
         seed_drills()
         certs = seed_qualifications()
+        seed_demo_photos()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "

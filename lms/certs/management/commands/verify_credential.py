@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from lms.certs import credentials, status_list
 
 # Exit codes: 1 the file or its signature is bad; 2 revoked, suspended, expired or
-# not yet valid; 3 a status list given could not be used.
+# not yet valid; 3 a status list given could not be used. New credentials name one
+# 2-bit list (statusPurpose "message"); those downloaded before name two 1-bit lists
+# (revocation, suspension): both are read.
 EXIT_INVALID, EXIT_NOT_VALID_NOW, EXIT_STATUS_UNKNOWN = 1, 2, 3
 
 
@@ -76,7 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Holder: %(name)s; qualification: %(qualification)s; serial: %(serial)s")
             % {
-                "name": subject.get("name", "?"),
+                "name": credentials.holder_name(document) or "?",
                 "qualification": achievement.get("name", "?"),
                 "serial": subject.get("licenseNumber", "?"),
             }
@@ -92,14 +94,20 @@ class Command(BaseCommand):
                     % {"id": listed.get("id", "?"), "at": listed.get("validFrom", "?")}
                 )
             results, unusable = status_list.check_status(document, lists, public_keys)
-            for purpose, is_set in results:
+            for purpose, value, message in results:
                 self.stdout.write(
-                    f"{purpose}: " + (_("SET") if is_set else _("not set"))
+                    f"{purpose}: {self._describe(purpose, value, message)}"
                 )
-                if is_set:
+                if value:
                     problems.append(
-                        _("The credential is marked in the %(purpose)s list.")
-                        % {"purpose": purpose}
+                        _(
+                            "The %(purpose)s status list marks the credential: "
+                            "%(state)s."
+                        )
+                        % {
+                            "purpose": purpose,
+                            "state": self._describe(purpose, value, message),
+                        }
                     )
             for problem in unusable:
                 self.stderr.write(_("Status not checked: %(p)s") % {"p": problem})
@@ -113,6 +121,14 @@ class Command(BaseCommand):
                 returncode=EXIT_STATUS_UNKNOWN,
             )
         self.stdout.write(self.style.SUCCESS(_("VERIFIED")))
+
+    @staticmethod
+    def _describe(purpose, value, message):
+        """A status as people read it: the statusMessage of a multi-bit entry
+        ("0x1 suspended"), SET / not set for the old 1-bit lists."""
+        if purpose in status_list.PURPOSE_STATUS and not message:
+            return _("SET") if value else _("not set")
+        return f"0x{value:x} {message}".strip()
 
     def _dates(self, document):
         now = datetime.now(UTC)
