@@ -241,6 +241,35 @@ CERTS_ISSUER_BASE_URL = env("CERTS_ISSUER_BASE_URL", WAGTAILADMIN_BASE_URL)
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "shouwang@localhost")
 
+# --- TASKS: background work (django-tasks; docs/certs.md "Background work") ---------
+# "immediate": a task runs in the process that enqueues it, after the transaction
+# commits (tests, `make demo`, development). "database": a task is a row in the
+# same database, committed with the change that asked for it, and `manage.py
+# db_worker` (`make worker`, deploy/systemd/shouwang-worker.service) runs it;
+# production's default. The task table is installed everywhere, so a site can
+# switch with TASKS_BACKEND alone.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+INSTALLED_APPS += ["django_tasks_db"]
+
+
+def tasks_setting(name):
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = tasks_setting(env("TASKS_BACKEND", "immediate"))
+# A task still "running" this long after a worker took it is taken to be orphaned
+# (its machine died) and queued again by `manage.py requeue_tasks --stale`. Longer
+# than any task runs (the engine for one drill's people takes seconds).
+TASKS_STALE_AFTER_MINUTES = int(env("TASKS_STALE_AFTER_MINUTES", "30"))
+# --- end TASKS -------------------------------------------------------------------
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -7,6 +7,7 @@ from cms.settings.base import (
     PII_HASH_KEY,
     SECRET_KEY,
     require,
+    tasks_setting,
 )
 from cms.settings.env import env, env_bool
 
@@ -28,3 +29,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- TASKS: queued in the database, run by `manage.py db_worker` on any number of
+# machines (deploy/systemd/shouwang-worker.service). TASKS_BACKEND=immediate only
+# for a one-machine site without a worker. ---------------------------------------
+TASKS = tasks_setting(env("TASKS_BACKEND", "database"))
+# --- end TASKS -------------------------------------------------------------------

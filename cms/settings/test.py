@@ -34,3 +34,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"/tmp/shouwang-test-{os.getpid()}.sqlite3"  # noqa: S108
     }
+
+# --- TASKS: run at once (after commit), whatever the environment says; the worker
+# tests (tests/test_tasks.py) switch to the database backend themselves. ---------
+TASKS = tasks_setting("immediate")  # noqa: F405
+# --- end TASKS -------------------------------------------------------------------

@@ -169,3 +169,14 @@ def register_api_key_actions(actions):
     actions.register_action(
         ApiKeyAction.REVOKE, _("Revoke API key"), _("API key revoked")
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_task_viewset():
+    """Settings › Background tasks (lms/certs/task_admin.py), for site admins."""
+    from django_tasks_db.models import DBTaskResult
+
+    from lms.certs.task_admin import SiteAdminsMayLook, TaskResultViewSet
+
+    register_permission_policy(DBTaskResult, SiteAdminsMayLook(DBTaskResult))
+    return TaskResultViewSet()

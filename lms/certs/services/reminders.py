@@ -3,8 +3,10 @@ the app, and by e-mail where the login has an address), and one digest per
 organisation to its admins, listing what expires soon and renewals that are
 overdue. Each reminder is sent once, also when two runs overlap (a constraint, and
 each run sends only the rows it created); a day the job did not run is caught up at
-the next run with the reminder now due. A failed e-mail is logged and does not stop
-the others."""
+the next run with the reminder now due. The e-mails go through background tasks
+(lms.certs.tasks: by the worker in production, so a slow mail server holds up
+neither the job nor the other e-mails), which carry the reminders' ids. A failed
+e-mail is logged and does not stop the others."""
 
 import logging
 from collections import defaultdict
@@ -59,9 +61,22 @@ def reminders_send(day=None):
         if (reminder.record_id, reminder.days_before) not in existing
         and _claimed(reminder)
     ]
-    _email_holders(created)
-    _email_digests(created, day)
+    from lms.certs.tasks import reminders_created
+
+    reminders_created(created, day)
     return created
+
+
+def _reminders(ids):
+    return (
+        Reminder.objects.filter(pk__in=ids)
+        .select_related(
+            "record__person__user",
+            "record__person__organisation",
+            "record__qualification_type",
+        )
+        .order_by("record__valid_until", "record__pk", "pk")
+    )
 
 
 def _claimed(reminder):
@@ -93,29 +108,37 @@ def _send(subject_template, body_template, context, to, about):
     return True
 
 
-def _email_holders(reminders):
+def reminders_email_holders(reminder_ids):
+    """E-mail each holder their reminder (task ``email_reminders``). A reminder is
+    marked e-mailed as soon as its e-mail went, so running the task again sends
+    only the ones not sent yet. Returns how many went."""
+    sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for reminder in reminders:
+        for reminder in _reminders(reminder_ids).filter(emailed=False):
             user = reminder.record.person.user
             if user is None or not user.email:
                 continue
             context = {"record": reminder.record, "days": reminder.days_before}
-            reminder.emailed = _send(
+            if _send(
                 "certs/email/reminder_subject.txt",
                 "certs/email/reminder.txt",
                 context,
                 [user.email],
                 f"record {reminder.record.serial}, {reminder.days_before} days",
-            )
-    Reminder.objects.bulk_update([r for r in reminders if r.emailed], ["emailed"])
+            ):
+                Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
+                sent += 1
+    return sent
 
 
-def _email_digests(reminders, day):
+def reminders_email_digests(reminder_ids, day):
+    """One digest per organisation to its admins (task ``email_digests``). Returns
+    how many went."""
     by_org = defaultdict(list)
-    for reminder in reminders:
+    for reminder in _reminders(reminder_ids):
         by_org[reminder.record.person.organisation].append(reminder.record)
     if not by_org:
-        return
+        return 0
     admins = defaultdict(list)
     for user in (
         get_user_model()
@@ -131,6 +154,7 @@ def _email_digests(reminders, day):
     overdue = defaultdict(list)  # one query for every organisation's digest
     for record in overdue_renewals(list(admins), day=day):
         overdue[record.person.organisation_id].append(record)
+    sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for organisation, records in by_org.items():
             to = admins.get(organisation.pk)
@@ -141,10 +165,11 @@ def _email_digests(reminders, day):
                 "records": records,
                 "overdue": overdue[organisation.pk],
             }
-            _send(
+            sent += _send(
                 "certs/email/digest_subject.txt",
                 "certs/email/digest.txt",
                 context,
                 to,
                 f"digest to organisation {organisation.pk}",
             )
+    return sent
