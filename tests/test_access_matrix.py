@@ -517,3 +517,76 @@ def test_those_who_see_everyone_see_the_other_station(demo, db, role):
         {"q": record.serial},
     )
     assert record.serial in _body(chooser)
+
+
+def _refusal(response):
+    home = reverse("wagtailadmin_home")
+    if response.status_code == 403 or (
+        response.status_code == 302 and response["Location"] == home
+    ):
+        return "refused"
+    return response.status_code
+
+
+@pytest.mark.parametrize("username", ["orgadmin", "orgadmin2", "instructor"])
+def test_choosers_answer_403_without_a_right_on_the_model(demo, db, username):
+    """Not an empty list: the question chooser showed the exam bank to an
+    organisation admin, who holds no right on quizzes. Wagtail turns the refusal
+    into a redirect to the admin's home with a message (403 for a modal's XHR)."""
+    from wagtail.snippets.models import get_snippet_models
+
+    from lms.people.admin_views import CHOOSE_ACTIONS
+
+    user = User.objects.get(username=username)
+    client = _client(username)
+    refused = []
+    for model in get_snippet_models():
+        viewset = model.snippet_viewset
+        allowed = viewset.permission_policy.user_has_any_permission(
+            user, CHOOSE_ACTIONS
+        )
+        instance = model._default_manager.order_by("pk").first()
+        urls = [
+            reverse(viewset.chooser_viewset.get_url_name("choose")),
+            reverse(viewset.chooser_viewset.get_url_name("choose_results")),
+            reverse(viewset.chooser_viewset.get_url_name("chosen"), args=[instance.pk]),
+            reverse(viewset.chooser_viewset.get_url_name("chosen_multiple"))
+            + f"?id={instance.pk}",
+        ]
+        answers = {_refusal(client.get(url)) for url in urls}
+        if not allowed:
+            refused.append(model._meta.label)
+            assert answers == {"refused"}, (model, answers)
+        else:
+            assert "refused" not in answers, (model, answers)
+    if username.startswith("orgadmin"):
+        assert "quizzes.Question" in refused
+    else:
+        assert refused == []
+
+
+def test_the_record_chooser_lists_the_scope_in_constant_queries(
+    demo, db, django_assert_max_num_queries
+):
+    """An organisation admin's record chooser: their organisation's records only,
+    with each row's person and type joined (no query per row)."""
+    user = User.objects.get(username="orgadmin")
+    own = QualificationRecord.objects.filter(
+        person__organisation=user.person.organisation
+    )
+    assert own.count() >= 10
+    client = _client("orgadmin")
+    url = reverse("wagtailsnippetchoosers_certs_qualificationrecord:choose_results")
+    client.get(url)  # the session and permission caches
+    with django_assert_max_num_queries(8):
+        body = _body(client.get(url))
+    shown = set(re.findall(r"SW-\d{4}-\d{6}", body))
+    assert len(shown) == 10  # a full page
+    assert shown <= set(own.values_list("serial", flat=True))
+    listing = reverse("wagtailsnippets_certs_qualificationrecord:list")
+    client.get(listing)
+    with django_assert_max_num_queries(20):
+        body = client.get(listing).content.decode()
+    assert set(re.findall(r"SW-\d{4}-\d{6}", body)) <= set(
+        own.values_list("serial", flat=True)
+    )

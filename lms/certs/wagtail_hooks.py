@@ -78,6 +78,8 @@ class QualificationRecordViewSet(ScopedSnippetViewSet):
         "status_changed_at",
     ]
 
+    list_select_related = ("person", "qualification_type")
+
     def scope(self, user):
         # The record page's own rule: the listing, inspect, history, usage, the
         # chooser and its chosen/<id>/ all read through it.

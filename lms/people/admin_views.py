@@ -126,9 +126,16 @@ class ScopedSnippetObjectMixin:
         return obj
 
 
+def _joined(model, queryset):
+    """What each row of a listing prints (its ``__str__``), joined: one query."""
+    related = getattr(model.snippet_viewset, "list_select_related", ())
+    return queryset.select_related(*related) if related else queryset
+
+
 class ScopedSnippetIndexView(snippet_views.IndexView):
     def get_base_queryset(self):
-        return scoped(self.model, super().get_base_queryset(), self.request.user)
+        rows = scoped(self.model, super().get_base_queryset(), self.request.user)
+        return _joined(self.model, rows)
 
 
 class ScopedSnippetEditView(ScopedSnippetObjectMixin, snippet_views.EditView):
@@ -171,12 +178,12 @@ class ScopedChooserMixin:
 
 class ScopedChooseView(ScopedChooserMixin, snippet_chooser.ChooseView):
     def get_object_list(self):
-        return self.scoped(super().get_object_list())
+        return _joined(self.model_class, self.scoped(super().get_object_list()))
 
 
 class ScopedChooseResultsView(ScopedChooserMixin, snippet_chooser.ChooseResultsView):
     def get_object_list(self):
-        return self.scoped(super().get_object_list())
+        return _joined(self.model_class, self.scoped(super().get_object_list()))
 
 
 class ScopedChosenView(ScopedChooserMixin, snippet_chooser.SnippetChosenView):
@@ -217,6 +224,8 @@ class ScopedSnippetViewSet(SnippetViewSet):
     history_view_class = ScopedSnippetHistoryView
     usage_view_class = ScopedSnippetUsageView
     chooser_viewset_class = ScopedSnippetChooserViewSet
+    # Relations each row's __str__ reads, joined in the listing and the chooser.
+    list_select_related = ()
 
     def scope(self, user):
         return None
