@@ -107,10 +107,15 @@ class ImportTemplateView(SpreadsheetDownloadView):
 CHOOSE_ACTIONS = ("add", "change", "view")
 
 
+def _scope(model, user):
+    """What ``user`` may see of ``model`` (a queryset), or None for every row."""
+    viewset = getattr(model, "snippet_viewset", None)
+    return viewset.scope(user) if isinstance(viewset, ScopedSnippetViewSet) else None
+
+
 def scoped(model, queryset, user):
     """``queryset`` narrowed to what ``user`` may see of ``model``."""
-    viewset = getattr(model, "snippet_viewset", None)
-    scope = viewset.scope(user) if isinstance(viewset, ScopedSnippetViewSet) else None
+    scope = _scope(model, user)
     return queryset if scope is None else queryset.filter(pk__in=scope.values("pk"))
 
 
@@ -120,8 +125,8 @@ class ScopedSnippetObjectMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        rows = scoped(self.model, self.model._default_manager, self.request.user)
-        if not rows.filter(pk=obj.pk).exists():
+        scope = _scope(self.model, self.request.user)
+        if scope is not None and not scope.filter(pk=obj.pk).exists():
             raise Http404
         return obj
 
