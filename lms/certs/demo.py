@@ -2,7 +2,9 @@
 for the demo trainees and some guards, and results that make the engine issue
 records at once. trainee2 holds 警保联勤上岗资格 already; trainee1 has the patrol
 course and drills and only needs to pass the exam (保安员资格模拟考试) to be issued
-it automatically. Idempotent."""
+it automatically. The second station's company (深圳福安保安) has verified 保安员证,
+the patrol course, passed exams and its fire drill, so the engine issues its people
+records too; each station has a duty-roster API key. Idempotent."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from lms.certs.api_keys import api_key_create
 from lms.certs.constants import Category, RequirementKind, Source, Status
 from lms.certs.models import Post, QualificationRecord, QualificationType, Requirement
 from lms.certs.services.engine import qualifications_issue
@@ -19,13 +22,17 @@ from lms.certs.services.issuing import record_suspend
 from lms.courses.constants import EnrolmentStatus
 from lms.courses.models import Enrolment
 from lms.people.constants import CredentialKind
-from lms.people.models import ExternalCredential, Person
+from lms.people.models import ExternalCredential, Organisation, Person
 from lms.quizzes.demo import EXAM_TITLE
 from lms.quizzes.models import Quiz
 from lms.quizzes.services.attempts import attempt_start, attempt_submit
 
 K = RequirementKind
 COMPANY = "SEC-ZA"  # 深圳中安保安服务有限公司, in lms.people.demo
+COMPANY_2 = "SEC-FA"  # 深圳福安保安服务有限公司, the second station's
+# (station code, the station staff login that makes its key)
+API_KEYS = [("XMH-PCS", "station"), ("FTJ-PCS", "station2")]
+API_KEY_NAME = "派出所勤务排班系统"
 
 TYPES = [
     # code, name, category, months, source, credential kind
@@ -209,6 +216,8 @@ def seed_qualifications():
         _complete(person, patrol, days_ago=20)
     for person in [*trainees[1:], *guards[:4]]:
         _pass_exam(person, exam)
+    _second_station(station, exam, patrol)
+    _api_keys()
     report = qualifications_issue()
     # One suspended record, so the roster shows a reason.
     if (
@@ -221,3 +230,29 @@ def seed_qualifications():
         if record is not None and station is not None:
             record_suspend(record=record, actor=station, reason="演示：证件待核查")
     return {"types": len(types), "posts": len(POSTS), "issued": len(report.issued)}
+
+
+def _second_station(verifier, exam, patrol):
+    """The second station's trainees and guards: credentials and the patrol course
+    for all; the exam (a quarter of a second each) passed by trainee6 and two
+    guards, who are then issued 警保联勤上岗资格."""
+    people = list(
+        Person.objects.filter(organisation__code=COMPANY_2)
+        .exclude(user__username="orgadmin2")
+        .order_by("pk")
+    )
+    _credentials(people, verifier)
+    for person in people:
+        _complete(person, patrol, days_ago=15)
+    for person in people[:3]:
+        _pass_exam(person, exam)
+
+
+def _api_keys():
+    users = get_user_model().objects
+    for code, username in API_KEYS:
+        station = Organisation.objects.filter(code=code).first()
+        actor = users.filter(username=username).first()
+        if station is None or actor is None or station.api_keys.exists():
+            continue
+        api_key_create(station=station, name=API_KEY_NAME, actor=actor)

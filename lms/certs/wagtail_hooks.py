@@ -1,9 +1,9 @@
 """Admin for qualifications, one "Qualifications" menu: types with their rules,
 duty posts, and the records (read only: records change through their own page,
-lms.certs.views.record_detail, never by editing or deleting), the expiry report,
-and the audit log's names for API key actions."""
+lms.certs.views.record_detail, never by editing or deleting; scoped like that page
+in every admin view and chooser), the expiry report, and the audit log's names for
+API key actions."""
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,15 +11,15 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from lms.certs.api_keys import ApiKeyAction
 from lms.certs.models import Post, QualificationRecord, QualificationType
 from lms.certs.selectors import records_visible_to
+from lms.people.admin_views import ScopedSnippetViewSet
 
 
-class QualificationTypeViewSet(SnippetViewSet):
+class QualificationTypeViewSet(ScopedSnippetViewSet):
     model = QualificationType
     icon = "success"
     menu_label = _("Qualification types")
@@ -28,7 +28,7 @@ class QualificationTypeViewSet(SnippetViewSet):
     search_fields = ["name", "code"]
 
 
-class PostViewSet(SnippetViewSet):
+class PostViewSet(ScopedSnippetViewSet):
     model = Post
     icon = "user"
     menu_label = _("Duty posts")
@@ -48,32 +48,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-class RecordIndexView(snippet_views.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset() & records_visible_to(self.request.user)
-
-
-class ScopedRecordMixin:
-    def get_object(self, *args, **kwargs):
-        record = super().get_object(*args, **kwargs)
-        if not records_visible_to(self.request.user).filter(pk=record.pk).exists():
-            raise Http404
-        return record
-
-
-class RecordInspectView(ScopedRecordMixin, snippet_views.InspectView):
-    pass
-
-
-class RecordHistoryView(ScopedRecordMixin, snippet_views.HistoryView):
-    pass
-
-
-class RecordUsageView(ScopedRecordMixin, snippet_views.UsageView):
-    pass
-
-
-class QualificationRecordViewSet(SnippetViewSet):
+class QualificationRecordViewSet(ScopedSnippetViewSet):
     model = QualificationRecord
     icon = "doc-full"
     menu_label = _("Qualification records")
@@ -102,10 +77,13 @@ class QualificationRecordViewSet(SnippetViewSet):
         "status_changed_by",
         "status_changed_at",
     ]
-    index_view_class = RecordIndexView
-    inspect_view_class = RecordInspectView
-    history_view_class = RecordHistoryView
-    usage_view_class = RecordUsageView
+
+    list_select_related = ("person", "qualification_type")
+
+    def scope(self, user):
+        # The record page's own rule: the listing, inspect, history, usage, the
+        # chooser and its chosen/<id>/ all read through it.
+        return records_visible_to(user)
 
 
 register_permission_policy(QualificationRecord, ReadOnlyPolicy(QualificationRecord))

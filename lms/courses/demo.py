@@ -346,6 +346,13 @@ def seed_courses():
     )
     volunteers = Team.objects.get(organisation__code="VOL-XMH", name="第一分队")
     assignment_create(page=patrol, team=volunteers, actor=admin)
+    # The second station's company (lms.people.demo.STATION_2) has its own.
+    assignment_create(
+        page=patrol,
+        organisation=Organisation.objects.get(code="SEC-FA"),
+        actor=admin,
+        due_date=timezone.localdate() + datetime.timedelta(days=60),
+    )
     trainee = Person.objects.get(user__username="trainee1")
     lesson_complete(person=trainee, lesson=extinguisher)
     return {

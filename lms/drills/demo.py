@@ -3,7 +3,10 @@ drills of 深圳中安保安 with their attendance (present, late, absent, one f
 walk-in) and skill results, and one drill starting in ten minutes, led by the demo
 ``instructor``, whose check-in is open at once. Idempotent: drills are found by
 title; the upcoming one is moved to "in ten minutes" again while nobody has
-checked in to it."""
+checked in to it.
+
+The second station's company (深圳福安保安) has one past fire drill with its own
+attendance and skill results: what the first station's roles must not see."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -29,6 +32,10 @@ PAST = [
     ("中安保安急救技能演练", DrillType.FIRST_AID, 7, Decimal("1.5")),
 ]
 UPCOMING_TITLE = "中安保安消防疏散演练"
+# The second station (lms.people.demo.STATION_2): company, walk-in from, drill.
+COMPANY_2 = "SEC-FA"
+WALK_IN_FROM_2 = "FTJ-A01"
+PAST_2 = ("福安保安灭火器实操演练", DrillType.FIRE, 10, Decimal(2))
 
 
 def _skills():
@@ -130,6 +137,7 @@ def seed_drills():
         if created:
             _attendance(drill, people, walk_in, instructor, items[drill_type])
         drills += 1
+    drills += _seed_second_station(now, instructor, items)
     upcoming, created = _drill(
         UPCOMING_TITLE,
         DrillType.FIRE,
@@ -143,3 +151,21 @@ def seed_drills():
         upcoming.ends_at = upcoming.starts_at + timedelta(hours=2)
         upcoming.save(update_fields=["starts_at", "ends_at"])
     return {"drills": drills + 1, "skills": sum(len(v) for v in items.values())}
+
+
+def _seed_second_station(now, instructor, items):
+    company = Organisation.objects.get(code=COMPANY_2)
+    people = list(
+        Person.objects.filter(organisation=company)
+        .exclude(user__username="orgadmin2")
+        .order_by("pk")
+    )
+    walk_in = (
+        Person.objects.filter(organisation__code=WALK_IN_FROM_2).order_by("pk").first()
+    )
+    title, drill_type, days, hours = PAST_2
+    starts = timezone.localtime(now - timedelta(days=days)).replace(hour=9, minute=0)
+    drill, created = _drill(title, drill_type, starts, hours, company, instructor)
+    if created:
+        _attendance(drill, people, walk_in, instructor, items[drill_type])
+    return 1

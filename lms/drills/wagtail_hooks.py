@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from lms.drills.models import Drill, SkillItem
+from lms.people.admin_views import ScopedSnippetViewSet
 
 
-class DrillViewSet(SnippetViewSet):
+class DrillViewSet(ScopedSnippetViewSet):
     model = Drill
     icon = "date"
     menu_label = _("Drills")
@@ -22,7 +23,7 @@ class DrillViewSet(SnippetViewSet):
     copy_view_enabled = True
 
 
-class SkillItemViewSet(SnippetViewSet):
+class SkillItemViewSet(ScopedSnippetViewSet):
     model = SkillItem
     icon = "tick-inverse"
     menu_label = _("Skills to assess")

@@ -5,12 +5,13 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView
 
 from lms.h5p.constants import AuditAction
 from lms.h5p.forms import H5PPackageUploadForm
 from lms.h5p.models import H5PPackage
 from lms.h5p.services import h5p_package_upload
+from lms.people.admin_views import ScopedSnippetViewSet
 
 
 class H5PPackageUploadView(CreateView):
@@ -27,7 +28,7 @@ class H5PPackageUploadView(CreateView):
         return package
 
 
-class H5PPackageViewSet(SnippetViewSet):
+class H5PPackageViewSet(ScopedSnippetViewSet):
     model = H5PPackage
     icon = "pick"
     menu_label = _("H5P packages")

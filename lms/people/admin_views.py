@@ -1,10 +1,18 @@
-"""Admin pages to import and export people (organisation admins and site admins)."""
+"""Admin pages to import and export people (organisation admins and site admins),
+and the scoped snippet views, choosers and bulk actions every app's admin uses."""
+
+import logging
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.admin_helpers import spreadsheet_response
 from cms.spreadsheets import SpreadsheetDownloadView
@@ -17,6 +25,8 @@ from lms.people.services.imports import (
     people_import,
     template_dataset,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ImportPeopleView(WagtailAdminTemplateMixin, FormView):
@@ -82,3 +92,183 @@ class ImportTemplateView(SpreadsheetDownloadView):
     def get(self, request):
         data = template_dataset().export(self.file_format)
         return spreadsheet_response(data, self.file_format, "people-import-template")
+
+
+# -- Scoped snippets ------------------------------------------------------------
+# Wagtail's snippet views and choosers read ``Model.objects.all()``: the chooser of
+# qualification records listed every record in the system to an organisation
+# admin, and its ``chosen/<id>/`` returned any of them. Every snippet viewset of
+# the project derives from ScopedSnippetViewSet, whose ``scope(user)`` (the same
+# selectors the site's pages use) narrows the listing, each object view, the
+# chooser and the bulk actions alike. tests/test_access_matrix.py walks them all.
+
+# Any of these on the model lets a user open its chooser (to fill a form field);
+# without one the chooser answers 403, not an empty list.
+CHOOSE_ACTIONS = ("add", "change", "view")
+
+
+def _scope(model, user):
+    """What ``user`` may see of ``model`` (a queryset), or None for every row."""
+    viewset = getattr(model, "snippet_viewset", None)
+    return viewset.scope(user) if isinstance(viewset, ScopedSnippetViewSet) else None
+
+
+def scoped(model, queryset, user):
+    """``queryset`` narrowed to what ``user`` may see of ``model``."""
+    scope = _scope(model, user)
+    return queryset if scope is None else queryset.filter(pk__in=scope.values("pk"))
+
+
+class ScopedSnippetObjectMixin:
+    """Single-object snippet views: 404 for an object outside the user's scope, as
+    for a missing one."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        scope = _scope(self.model, self.request.user)
+        if scope is not None and not scope.filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+def _joined(model, queryset):
+    """What each row of a listing prints (its ``__str__``), joined: one query."""
+    related = getattr(model.snippet_viewset, "list_select_related", ())
+    return queryset.select_related(*related) if related else queryset
+
+
+class ScopedSnippetIndexView(snippet_views.IndexView):
+    def get_base_queryset(self):
+        rows = scoped(self.model, super().get_base_queryset(), self.request.user)
+        return _joined(self.model, rows)
+
+
+class ScopedSnippetEditView(ScopedSnippetObjectMixin, snippet_views.EditView):
+    pass
+
+
+class ScopedSnippetCopyView(ScopedSnippetObjectMixin, snippet_views.CopyView):
+    pass
+
+
+class ScopedSnippetDeleteView(ScopedSnippetObjectMixin, snippet_views.DeleteView):
+    pass
+
+
+class ScopedSnippetInspectView(ScopedSnippetObjectMixin, snippet_views.InspectView):
+    pass
+
+
+class ScopedSnippetHistoryView(ScopedSnippetObjectMixin, snippet_views.HistoryView):
+    pass
+
+
+class ScopedSnippetUsageView(ScopedSnippetObjectMixin, snippet_views.UsageView):
+    pass
+
+
+class ScopedChooserMixin:
+    """Every chooser view: 403 without a right on the model; only the user's scope."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = self.model_class.snippet_viewset.permission_policy
+        if not policy.user_has_any_permission(request.user, CHOOSE_ACTIONS):
+            log_refusal(request, f"chooser of {self.model_class._meta.label}")
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped(self, queryset):
+        return scoped(self.model_class, queryset, self.request.user)
+
+
+class ScopedChooseView(ScopedChooserMixin, snippet_chooser.ChooseView):
+    def get_object_list(self):
+        return _joined(self.model_class, self.scoped(super().get_object_list()))
+
+
+class ScopedChooseResultsView(ScopedChooserMixin, snippet_chooser.ChooseResultsView):
+    def get_object_list(self):
+        return _joined(self.model_class, self.scoped(super().get_object_list()))
+
+
+class ScopedChosenView(ScopedChooserMixin, snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return self.scoped(self.model_class._default_manager.all()).get(pk=pk)
+
+
+class ScopedChosenMultipleView(
+    ScopedChooserMixin, snippet_chooser.SnippetChosenMultipleView
+):
+    def get_objects(self, pks):
+        return self.scoped(super().get_objects(pks))
+
+
+class ScopedChooserCreateView(ScopedChooserMixin, snippet_chooser.SnippetCreateView):
+    pass
+
+
+class ScopedSnippetChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+    create_view_class = ScopedChooserCreateView
+
+
+class ScopedSnippetViewSet(SnippetViewSet):
+    """A snippet viewset whose every view, chooser and bulk action reads through
+    ``scope(user)``: a queryset of what the user may see, or None for shared
+    definitions that belong to no station (quizzes, question banks, skills ...),
+    which the model permissions alone guard."""
+
+    index_view_class = ScopedSnippetIndexView
+    edit_view_class = ScopedSnippetEditView
+    copy_view_class = ScopedSnippetCopyView
+    delete_view_class = ScopedSnippetDeleteView
+    inspect_view_class = ScopedSnippetInspectView
+    history_view_class = ScopedSnippetHistoryView
+    usage_view_class = ScopedSnippetUsageView
+    chooser_viewset_class = ScopedSnippetChooserViewSet
+    # Relations each row's __str__ reads, joined in the listing and the chooser.
+    list_select_related = ()
+
+    def scope(self, user):
+        return None
+
+
+class ScopedDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's bulk delete lists the chosen snippets by name, those the user may
+    not delete included (``?id=all`` chooses every row of the model). Registered
+    after Wagtail's own (lms/people/wagtail_hooks.py), it replaces it: 403 without
+    the model's delete right, and only rows of the user's scope are listed."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "delete"):
+            log_refusal(request, f"bulk delete of {self.model._meta.label}")
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        rows = scoped(self.model, self.model._default_manager.all(), self.request.user)
+        return rows.values_list("pk", flat=True)
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        visible = set(
+            scoped(
+                self.model,
+                self.model._default_manager.filter(
+                    pk__in=[o.pk for o in [*objects, *extra["items_with_no_access"]]]
+                ),
+                self.request.user,
+            ).values_list("pk", flat=True)
+        )
+        return [o for o in objects if o.pk in visible], {
+            "items_with_no_access": [
+                o for o in extra["items_with_no_access"] if o.pk in visible
+            ]
+        }
+
+
+def log_refusal(request, what):
+    logger.warning("Refused %s to user %s at %s", what, request.user.pk, request.path)

@@ -2,6 +2,13 @@
 points, two security companies, a property firm, a volunteer team and a training
 unit, about 60 people with valid synthetic ID numbers, and one login per role.
 
+A second, neighbouring station (福田派出所) has its own security company and
+co-governance point, trainees, a station staff login (``station2``) and an
+organisation admin (``orgadmin2``), so that every role of each station has
+something of the other station it must not see (tests/test_access_matrix.py).
+Its people carry compound surnames (欧阳, 司马 ...) that the first station's never
+do: a name on a page is then proof of where it came from.
+
 Deterministic (a fixed seed) and idempotent: people are matched by their ID number's
 hash, users by username, so running it again changes nothing.
 """
@@ -39,11 +46,24 @@ ORGANISATIONS = [
     ("VOL-XMH", "香蜜湖义警队", OrganisationKind.VOLUNTEER_TEAM, ""),
     ("TRN-FT", "福田区保安员培训中心", OrganisationKind.TRAINING_UNIT, ""),
 ]
+# The second station, under the same district: what each role of the first station
+# must not see.
+STATION_2 = (
+    "FTJ-PCS",
+    "深圳市公安局福田分局福田派出所",
+    OrganisationKind.POLICE_STATION,
+    "",
+)
+ORGANISATIONS_2 = [
+    ("FTJ-A01", "福田口岸警保联动点位", OrganisationKind.CO_GOVERNANCE_POINT, "A"),
+    ("SEC-FA", "深圳福安保安服务有限公司", OrganisationKind.SECURITY_COMPANY, ""),
+]
 TEAMS = {
     "SEC-ZA": ["一队", "二队", "巡逻队"],
     "SEC-HW": ["押运组", "门卫组"],
     "PROP-XM": ["秩序维护部", "消控室"],
     "VOL-XMH": ["第一分队", "第二分队"],
+    "SEC-FA": ["福安一队", "福安二队"],
 }
 # (organisation, kind, how many) for people without a login.
 STAFFING = [
@@ -52,6 +72,18 @@ STAFFING = [
     ("PROP-XM", PersonKind.PROPERTY_SECURITY, 12),
     ("VOL-XMH", PersonKind.VOLUNTEER, 12),
 ]
+STAFFING_2 = [
+    ("SEC-FA", PersonKind.GUARD, 8),
+    ("FTJ-A01", PersonKind.GUARD, 3),
+]
+# Compound surnames for the second station only (see the module docstring).
+SURNAMES_2 = ("欧阳", "司马", "上官", "诸葛", "东方") + (
+    "皇甫",
+    "令狐",
+    "慕容",
+    "夏侯",
+    "公孙",
+)
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
     "郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
@@ -155,6 +187,47 @@ DEMO_USERS = [
         False,
     ),
 ]
+# The second station's logins. Seeded with their own random generator after the
+# first station's people, so that the first station's synthetic ID numbers (by
+# which people are matched) are those of earlier versions of the demo.
+DEMO_USERS_2 = [
+    (
+        "station2",
+        Role.STATION_STAFF,
+        "FTJ-PCS",
+        "欧阳警官",
+        "13800000202",
+        PersonKind.STAFF,
+        False,
+    ),
+    (
+        "orgadmin2",
+        Role.ORG_ADMIN,
+        "SEC-FA",
+        "司马经理",
+        "13800000203",
+        PersonKind.STAFF,
+        False,
+    ),
+    (
+        "trainee6",
+        Role.TRAINEE,
+        "SEC-FA",
+        "上官志强",
+        "13800000006",
+        PersonKind.GUARD,
+        False,
+    ),
+    (
+        "trainee7",
+        Role.TRAINEE,
+        "FTJ-A01",
+        "诸葛秀英",
+        "13800000007",
+        PersonKind.GUARD,
+        False,
+    ),
+]
 DEMO_LOGINS = [
     ("admin", "系统管理员 site admin (Wagtail admin, everything)"),
     ("instructor", "教官 instructor (Wagtail admin: courses, drills)"),
@@ -162,21 +235,20 @@ DEMO_LOGINS = [
     ("station", "派出所民警 station staff (read-only: people under the station)"),
     ("orgadmin", "单位管理员 organisation admin of 深圳中安保安 (import people)"),
     ("trainee1", "学员 trainee (phone: 13800000001); also trainee2 … trainee5"),
+    ("station2", "派出所民警 station staff of the second station, 福田派出所"),
+    ("orgadmin2", "单位管理员 organisation admin of 深圳福安保安 (second station)"),
+    ("trainee6", "学员 trainee of the second station; also trainee7"),
 ]
 FUTIAN = "440304"
 
 
-def _organisations():
+def _station(station, organisations, address, by_code):
     station, _ = Organisation.objects.update_or_create(
-        code=STATION[0],
-        defaults={
-            "name": STATION[1],
-            "kind": STATION[2],
-            "address": "深圳市福田区香蜜湖街道",
-        },
+        code=station[0],
+        defaults={"name": station[1], "kind": station[2], "address": address},
     )
-    by_code = {station.code: station}
-    for code, name, kind, category in ORGANISATIONS:
+    by_code[station.code] = station
+    for code, name, kind, category in organisations:
         organisation, _ = Organisation.objects.update_or_create(
             code=code,
             defaults={
@@ -187,6 +259,12 @@ def _organisations():
             },
         )
         by_code[code] = organisation
+
+
+def _organisations():
+    by_code = {}
+    _station(STATION, ORGANISATIONS, "深圳市福田区香蜜湖街道", by_code)
+    _station(STATION_2, ORGANISATIONS_2, "深圳市福田区福田街道", by_code)
     teams = {}
     for code, names in TEAMS.items():
         for name in names:
@@ -219,33 +297,38 @@ def _groups_for(role):
     return [role_group(r) for r in roles]
 
 
+def _login(rng, organisations, teams, row):
+    username, role, org_code, name, phone, kind, superuser = row
+    user, _created = User.objects.get_or_create(username=username)
+    user.phone = phone
+    user.first_name = name
+    user.is_superuser = superuser
+    user.is_staff = superuser
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.add(*_groups_for(role))
+    team = (teams.get(org_code) or [None])[0] if role == Role.TRAINEE else None
+    person = _person(
+        rng,
+        organisation=organisations[org_code],
+        kind=kind,
+        name=name,
+        phone=phone,
+        team=team,
+    )
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+
+
 @transaction.atomic
 def seed_people():
     roles_ensure()
     rng = random.Random(11643)  # noqa: S311 - deterministic demo data
     organisations, teams = _organisations()
     count = 0
-    for username, role, org_code, name, phone, kind, superuser in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username)
-        user.phone = phone
-        user.first_name = name
-        user.is_superuser = superuser
-        user.is_staff = superuser
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        user.groups.add(*_groups_for(role))
-        team = (teams.get(org_code) or [None])[0] if role == Role.TRAINEE else None
-        person = _person(
-            rng,
-            organisation=organisations[org_code],
-            kind=kind,
-            name=name,
-            phone=phone,
-            team=team,
-        )
-        if person.user_id != user.pk:
-            person.user = user
-            person.save(update_fields=["user", "updated_at"])
+    for row in DEMO_USERS:
+        _login(rng, organisations, teams, row)
         count += 1
     serial = 0
     for org_code, kind, how_many in STAFFING:
@@ -270,4 +353,29 @@ def seed_people():
                 status=status,
             )
             count += 1
-    return {"organisations": len(organisations), "people": count}
+    return {
+        "organisations": len(organisations),
+        "people": count + _seed_second_station(organisations, teams, serial),
+    }
+
+
+def _seed_second_station(organisations, teams, serial):
+    rng = random.Random(11644)  # noqa: S311 - deterministic demo data
+    count = 0
+    for row in DEMO_USERS_2:
+        _login(rng, organisations, teams, row)
+        count += 1
+    for org_code, kind, how_many in STAFFING_2:
+        org_teams = teams.get(org_code, [])
+        for index in range(how_many):
+            serial += 1
+            _person(
+                rng,
+                organisation=organisations[org_code],
+                kind=kind,
+                name=rng.choice(SURNAMES_2) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                phone=f"139{serial:08d}",
+                team=org_teams[index % len(org_teams)] if org_teams else None,
+            )
+            count += 1
+    return count

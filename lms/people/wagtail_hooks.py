@@ -16,6 +16,10 @@ def register_people_viewsets():
     return PeopleViewSetGroup()
 
 
+# After Wagtail's own bulk delete of snippets (order 0), which it replaces.
+hooks.register("register_bulk_action", admin_views.ScopedDeleteBulkAction, order=1)
+
+
 @hooks.register("register_admin_urls")
 def register_people_admin_urls():
     return [

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from lms.people.admin_views import ScopedSnippetViewSet
 from lms.quizzes.forms import OPTION_FIELDS, QuestionForm, QuizForm
 from lms.quizzes.models import Question, QuestionBank, Quiz
 
 
-class QuestionBankViewSet(SnippetViewSet):
+class QuestionBankViewSet(ScopedSnippetViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
@@ -26,7 +27,7 @@ class QuestionBankViewSet(SnippetViewSet):
         return QuestionBank.objects.annotate(question_count=Count("questions"))
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ScopedSnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
@@ -58,7 +59,7 @@ class QuestionViewSet(SnippetViewSet):
         return Question.objects.select_related("category", "bank")
 
 
-class QuizViewSet(SnippetViewSet):
+class QuizViewSet(ScopedSnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes and exams")

@@ -54,6 +54,9 @@ def test_is_idempotent_and_realistic(db, capsys):
         ("station", Role.STATION_STAFF),
         ("orgadmin", Role.ORG_ADMIN),
         ("trainee1", Role.TRAINEE),
+        ("station2", Role.STATION_STAFF),
+        ("orgadmin2", Role.ORG_ADMIN),
+        ("trainee6", Role.TRAINEE),
     ],
 )
 def test_demo_logins_work(db, client, username, role):
@@ -182,3 +185,60 @@ def test_demo_qualifications_follow_the_issue(
     )
     [row] = roster_rows(query, query.people.filter(pk=trainee1.pk))
     assert [(s.post.pk, s.deployable) for s in row.posts] == [(patrol.pk, True)]
+
+
+def test_two_stations_each_with_what_the_other_must_not_see(db, capsys):
+    """The second station (福田派出所) has, like the first, a company and a point,
+    trainees, a drill with attendance, exam attempts, records, an assignment and an
+    API key; its logins are listed; a second run changes none of it."""
+    from lms.certs.models import ApiKey, QualificationRecord
+    from lms.courses.models import Assignment
+    from lms.drills.models import Attendance
+    from lms.quizzes.models import Attempt
+
+    def under(station):
+        return Person.objects.filter(organisation__supervising_station__code=station)
+
+    def counts():
+        return {
+            station: (
+                under(station).count(),
+                Attendance.objects.filter(person__in=under(station)).count(),
+                Attempt.objects.filter(person__in=under(station)).count(),
+                QualificationRecord.objects.filter(person__in=under(station)).count(),
+                Assignment.objects.filter(
+                    organisation__supervising_station__code=station
+                ).count(),
+                ApiKey.objects.filter(station__code=station).count(),
+            )
+            for station in ("XMH-PCS", "FTJ-PCS")
+        }
+
+    call_command("seed_demo", "--force")
+    first = counts()
+    call_command("seed_demo", "--force")
+    assert counts() == first
+    for station, numbers in first.items():
+        assert all(numbers), (station, numbers)
+    second = Organisation.objects.get(code="FTJ-PCS")
+    assert set(
+        Organisation.objects.filter(supervising_station=second).values_list(
+            "kind", flat=True
+        )
+    ) == {"security_company", "co_governance_point"}
+    for username, station in [("station2", "FTJ-PCS"), ("orgadmin2", "FTJ-PCS")]:
+        person = Person.objects.get(user__username=username)
+        assert station in (
+            person.organisation.code,
+            person.organisation.supervising_station.code
+            if person.organisation.supervising_station
+            else "",
+        )
+    # Its people's names never occur among the first station's (the access
+    # matrix reads a name on a page as proof of where it came from).
+    first_names = " ".join(under("XMH-PCS").values_list("name", flat=True))
+    assert not [
+        n for n in under("FTJ-PCS").values_list("name", flat=True) if n in first_names
+    ]
+    out = capsys.readouterr().out
+    assert "station2" in out and "orgadmin2" in out
