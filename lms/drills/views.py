@@ -151,14 +151,52 @@ def _checked_in(request, attendance, created, fresh_cookie, drill):
     return response
 
 
+SESSION_SCAN = "shouwang.drills.scan"
+
+
+def _remember_scan(request, token, presented):
+    """A scan while logged out: kept in this browser's session (which the login
+    keeps), never in the login URL, where it could be copied and forwarded. A
+    scan already kept for this token stands (a reload does not move it later); a
+    user's own stamp posted after their session ended keeps its user."""
+    if tokens.read_stamp(request.session.get(SESSION_SCAN), token) is not None:
+        return
+    scan = tokens.read_stamp(presented, token)
+    if scan is not None and scan.user_id is not None:
+        request.session[SESSION_SCAN] = presented
+    else:
+        request.session[SESSION_SCAN] = tokens.scan_stamp(token, timezone.now())
+
+
+def _page_stamp(request, token, presented):
+    """The stamp the check-in page posts: the user's own (from the link, or the
+    scan this session made while logged out, now theirs), else a stamp made
+    for someone else, passed on for the post to judge, else a scan made now."""
+    user_id = request.user.pk
+    foreign = None
+    for stamp, in_session in (
+        (presented, False),
+        (request.session.get(SESSION_SCAN), True),
+    ):
+        scan = tokens.read_stamp(stamp, token)
+        if scan is None:
+            continue
+        if scan.user_id == user_id:
+            return stamp
+        if scan.user_id is None and in_session:
+            return tokens.scan_stamp(token, scan.at, user_id)
+        foreign = foreign or stamp
+    return foreign or tokens.scan_stamp(token, timezone.now(), user_id)
+
+
 @without_page_tree
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
-    """``/c/<token>``. Logged out: on to the login page, carrying a signed scan time
-    so that the scan counts as made now. Logged in: a page that posts the check-in
-    (by itself, or by its button)."""
-    stamp = request.POST.get("scan") or request.GET.get("scan")
-    scanned_at = tokens.scan_time_from(stamp, token)
+    """``/c/<token>``. Logged out: the scan is kept in the session and it is on to
+    the login page and back, where the scan counts as made then. Logged in: a page
+    that posts the check-in (by itself, or by its button) with the user's scan
+    stamp."""
+    presented = request.POST.get("scan") or request.GET.get("scan")
     try:
         drill_id, _window, _signature = tokens.parse_token(token)
     except tokens.TokenError as error:
@@ -166,12 +204,9 @@ def checkin(request, token):
     drill = selectors.drill_for_checkin(drill_id)
     if drill is None:
         return _refused(request, tokens.TokenError(Refusal.FORGED))
-    if scanned_at is None:
-        scanned_at = timezone.now()
-        stamp = tokens.scan_stamp(token, scanned_at)
     if not request.user.is_authenticated:
-        here = f"{request.path}?{urlencode({'scan': stamp})}"
-        return redirect(f"{reverse('login')}?{urlencode({'next': here})}")
+        _remember_scan(request, token, presented)
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
     person = user_person(request.user)
     if person is None:
         return _refused(
@@ -181,14 +216,18 @@ def checkin(request, token):
         return render(
             request,
             "drills/checkin.html",
-            {"drill": drill, "token": token, "stamp": stamp},
+            {
+                "drill": drill,
+                "token": token,
+                "stamp": _page_stamp(request, token, presented),
+            },
         )
     device, fresh_cookie = _device(request)
     try:
         attendance, created = services.checkin_by_token(
             token=token,
             person=person,
-            scanned_at=scanned_at,
+            stamp=presented,
             drill=drill,
             device=device,
             location=_location(request.POST),
