@@ -65,9 +65,7 @@ def test_a_stamp_gives_its_scan_time_only_to_its_own_user(world, drill):
     assert created and attendance.scanned_at == scanned
 
 
-def test_someone_elses_stamp_while_the_code_is_valid_is_a_scan_made_now(
-    world, drill
-):
+def test_someone_elses_stamp_while_the_code_is_valid_is_a_scan_made_now(world, drill):
     scanned = timezone.now()
     token = tokens.token_for(drill, scanned)
     stamp = tokens.scan_stamp(token, scanned, world.trainee.user_id)
@@ -85,9 +83,11 @@ def test_a_session_stamp_copied_out_of_its_session_serves_nobody(world, drill):
     scanned = timezone.now()
     token = tokens.token_for(drill, scanned)
     stamp = tokens.scan_stamp(token, scanned)
-    with time_machine.travel(scanned + timedelta(minutes=2), tick=False):
-        with pytest.raises(tokens.TokenError) as refused:
-            services.checkin_by_token(token=token, person=world.trainee, stamp=stamp)
+    with (
+        time_machine.travel(scanned + timedelta(minutes=2), tick=False),
+        pytest.raises(tokens.TokenError) as refused,
+    ):
+        services.checkin_by_token(token=token, person=world.trainee, stamp=stamp)
     assert refused.value.reason == Refusal.NOT_YOUR_SCAN
 
 

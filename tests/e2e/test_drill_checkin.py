@@ -80,9 +80,7 @@ def test_a_logged_out_scan_counts_at_the_scan_after_the_code_changed(
     assert "scan" not in phone.url
     with time_machine.travel(scanned + timedelta(minutes=2), tick=True):
         sign_in(phone, TRAINEE_PHONE)
-        expect(phone.locator("[data-checkin]")).to_have_attribute(
-            "data-checkin", "ok"
-        )
+        expect(phone.locator("[data-checkin]")).to_have_attribute("data-checkin", "ok")
         assert "scan" not in phone.url
     attendance = Attendance.objects.get()
     assert attendance.person == trainee
