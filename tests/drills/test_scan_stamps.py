@@ -14,6 +14,7 @@ from django.utils.html import escape
 from lms.drills import services, tokens
 from lms.drills.constants import Refusal
 from lms.drills.models import Attendance, CheckinLog
+from tests.drills.test_checkin import form_stamp
 from tests.factories import DrillFactory
 from tests.factories.people import PASSWORD
 
@@ -40,7 +41,7 @@ def page_stamp(client, url, at=None):
     with time_machine.travel(at or timezone.now(), tick=False):
         page = client.get(url)
     assert page.status_code == 200
-    return page.context["stamp"]
+    return form_stamp(page)
 
 
 def log_in(client, username):
