@@ -213,8 +213,8 @@ def in_process(drill, warm_drill, sessions, rounds=10, block=50):
     page, then its POST), so that the host's drift cancels. CPU time of this
     process (``time.process_time``), which other processes on a shared machine
     hardly move; PostgreSQL's and Redis's CPU are not in it. Untimed first, as
-    in the burst: each trainee opens another drill's page (their user in the
-    cache, their CSRF cookie)."""
+    in the burst: each trainee opens /c/ (their user in the cache, as any page
+    does) and another drill's page (their CSRF cookie)."""
     import io
     from http.cookies import SimpleCookie
 
@@ -296,6 +296,7 @@ def in_process(drill, warm_drill, sessions, rounds=10, block=50):
     rounds = min(rounds, (len(sessions) - 1) // block)  # one scan per trainee
     warm_path = f"/c/{token(warm_drill)}"
     for session in sessions[: rounds * block + 1]:
+        open_page("/c/", session)  # a page that loads the user
         open_page(warm_path, session)
     for _ in range(block):  # warm: imports, caches, connections
         trivial()
@@ -496,7 +497,16 @@ async def load(meta, server_pid):
 
         return do
 
-    say(f"[checkin] untimed: each trainee opens the check-in pages ({n} x 2)")
+    async def code_page(i):
+        s = sessions[i % n]
+        status, headers, _body = await http("GET", "/c/", {"Cookie": f"sessionid={s}"})
+        secrets[s] = cookie_value(headers, "csrftoken") or secrets.get(s)
+        return None if status == 200 else f"/c/ HTTP {status}"
+
+    say(f"[checkin] untimed: each trainee opens /c/ and two check-in pages ({n} x 3)")
+    pre = await scenario("/c/", code_page, n, 300, None)
+    if pre["errors"]:
+        say(f"[checkin] GETs of /c/: {pre['error_kinds']}")
     for key in ("warmup", "double"):
         pre = await scenario(f"page {key}", page(key), n, 300, None)
         if pre["errors"]:

@@ -8,8 +8,9 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature, Signer
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -230,11 +231,10 @@ def _remember_scan(request, token, presented):
         request.session[SESSION_SCAN] = tokens.scan_stamp(token, timezone.now())
 
 
-def _page_stamp(request, token, presented):
+def _page_stamp(request, token, presented, user_id):
     """The stamp the check-in page posts: the user's own (from the link, or the
     scan this session made while logged out, now theirs), else a stamp made
     for someone else, passed on for the post to judge, else a scan made now."""
-    user_id = request.user.pk
     foreign = None
     for stamp, in_session in (
         (presented, False),
@@ -251,6 +251,16 @@ def _page_stamp(request, token, presented):
     return foreign or tokens.scan_stamp(token, timezone.now(), user_id)
 
 
+def _session_user_id(request):
+    """The user this session was signed in as, read from the session alone. The
+    page's GET needs no more: the post that follows loads and checks the user
+    (password changed, account disabled, no trainee record) as every view does."""
+    try:
+        return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+
+
 @without_page_tree
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
@@ -263,19 +273,25 @@ def checkin(request, token):
         drill_id, _window, _signature = tokens.parse_token(token)
     except tokens.TokenError as error:
         return _refused(request, error)
-    drill = selectors.drill_for_checkin(drill_id)
+    if request.method == "GET":
+        drill = selectors.drill_for_page(drill_id)
+        user_id = _session_user_id(request)
+    else:
+        drill = selectors.drill_for_checkin(drill_id)
+        user_id = request.user.pk
     if drill is None:
         return _refused(request, tokens.TokenError(Refusal.FORGED))
-    if not request.user.is_authenticated:
+    if user_id is None:
         _remember_scan(request, token, presented)
         return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+    if request.method == "GET":
+        stamp = _page_stamp(request, token, presented, user_id)
+        return _checkin_page(request, drill, stamp)
     person = user_person(request.user)
     if person is None:
         return _refused(
             request, services.CheckinRefused(Refusal.NO_PERSON), drill=drill
         )
-    if request.method == "GET":
-        return _checkin_page(request, drill, _page_stamp(request, token, presented))
     device, fresh_cookie = _device(request)
     try:
         attendance, created = services.checkin_by_token(
