@@ -181,8 +181,8 @@ def token(drill):
 
 
 def count_queries(drill, user):
-    """Queries of one check-in POST in process (warm: the page was loaded first,
-    as by the trainee's phone), CSRF enforced."""
+    """Queries of one check-in POST in process (warm: /c/ and the page were loaded
+    first, as by the trainee's phone), CSRF enforced."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -191,6 +191,7 @@ def count_queries(drill, user):
     client.raise_request_exception = False
     client.force_login(user)
     path = f"/c/{token(drill)}"
+    client.get("/c/")  # any page the trainee opened loads their user
     page = client.get(path)
     fields = dict(FORM_FIELD.findall(page.content))
     data = {k.decode(): html.unescape(v.decode()) for k, v in fields.items()}
