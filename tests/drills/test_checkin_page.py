@@ -82,3 +82,19 @@ def test_a_message_waiting_is_shown_on_the_page(client_for, world, rf):
     page = client.get(url).content.decode()
     assert "一条等待显示的消息" in page and 'name="scan"' in page
     assert "一条等待显示的消息" not in client.get(url).content.decode()
+
+
+def test_an_account_without_a_trainee_record_is_refused_on_the_post(client_for):
+    """The page's GET reads only the session; the post checks the user."""
+    from lms.drills.constants import Refusal
+    from lms.drills.models import CheckinLog
+    from tests.factories import UserFactory
+
+    drill = DrillFactory()
+    url = reverse("checkin", args=[tokens.token_for(drill, timezone.now())])
+    client = client_for(UserFactory())
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"scan": form_stamp(client.get(url))})
+    assert refused.status_code == 400
+    assert CheckinLog.objects.get().reason == Refusal.NO_PERSON
+    assert not Attendance.objects.exists()
