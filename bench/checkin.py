@@ -12,10 +12,14 @@ gunicorn (BENCH_CHECKIN_WORKERS, default 3 sync workers; BENCH_CHECKIN_WORKER_CL
 BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
 concurrency BENCH_CONCURRENCY (50):
   1. baseline: GET /bench-ok/ (a trivial view), as many requests as check-ins;
-  2. burst: one POST /c/<token> per trainee (its own session, CSRF cookie + token and
-     the scan stamp of its untimed GET of the page), as the page's script posts it
+  2. page: one GET /c/<token> per trainee (its own session and CSRF cookie), the
+     page alone;
+  3. burst: one POST /c/<token> per trainee (its own session, CSRF cookie + token and
+     the scan stamp of its GET of the page), as the page's script posts it
      (Accept: application/json; the answer is the result card);
-  3. double burst: on a second drill every trainee posts twice at the same moment.
+  4. double burst: on a second drill every trainee posts twice at the same moment;
+  5. whole scan: on a third drill every trainee GETs the page and then POSTs its
+     form, as the phone does; timed and counted per scan (both requests).
 Rows are counted afterwards (lost = trainees - rows, duplicates = rows - people), and
 the queries of one check-in are counted in process. Results:
 BENCH_DIR/checkin-results.json.
@@ -82,6 +86,8 @@ TOKEN_SECONDS = 300
 TARGET_RPS = 370
 TARGET_P99_MS = 175
 TARGET_QUERIES = 3
+# Issue 12: the whole scan (page + post) at most 4 x the trivial view's server CPU.
+TARGET_SCAN_CPU_RATIO = 4.0
 
 FORM_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|scan)" value="([^"]*)"')
 
@@ -146,7 +152,7 @@ def setup(n_users):
         sessions.append(store.session_key)
     now = timezone.now()
     drills = {}
-    for key in ("warmup", "burst", "double", "queries"):
+    for key in ("warmup", "burst", "double", "scan", "inproc", "queries"):
         drill = Drill.objects.create(
             title=f"压测演练 {key}",
             drill_type="fire",
@@ -175,8 +181,8 @@ def token(drill):
 
 
 def count_queries(drill, user):
-    """Queries of one check-in POST in process (warm: the page was loaded first,
-    as by the trainee's phone), CSRF enforced."""
+    """Queries of one check-in POST in process (warm: /c/ and the page were loaded
+    first, as by the trainee's phone), CSRF enforced."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -185,6 +191,7 @@ def count_queries(drill, user):
     client.raise_request_exception = False
     client.force_login(user)
     path = f"/c/{token(drill)}"
+    client.get("/c/")  # any page the trainee opened loads their user
     page = client.get(path)
     fields = dict(FORM_FIELD.findall(page.content))
     data = {k.decode(): html.unescape(v.decode()) for k, v in fields.items()}
@@ -197,6 +204,122 @@ def count_queries(drill, user):
         "status": resp.status_code,
         "queries": len(sql),
         "sql": sql,
+    }
+
+
+def in_process(drill, warm_drill, sessions, rounds=10, block=50):
+    """Server CPU of the whole scan measured in this process, through Django's
+    WSGI handler (no HTTP, no gunicorn, no client): alternating blocks of
+    ``block`` trivial views and ``block`` whole scans (each a trainee's GET of the
+    page, then its POST), so that the host's drift cancels. CPU time of this
+    process (``time.process_time``), which other processes on a shared machine
+    hardly move; PostgreSQL's and Redis's CPU are not in it. Untimed first, as
+    in the burst: each trainee opens /c/ (their user in the cache, as any page
+    does) and another drill's page (their CSRF cookie)."""
+    import io
+    from http.cookies import SimpleCookie
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler = WSGIHandler()
+    path = f"/c/{token(drill)}"
+    origin = f"http://{HOST}:{PORT}"
+
+    def call(method, url, cookie, body=b"", **headers):
+        """(status, headers, body, CPU seconds of the handler alone)."""
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": url,
+            "QUERY_STRING": "",
+            "SERVER_NAME": HOST,
+            "SERVER_PORT": str(PORT),
+            "HTTP_HOST": f"{HOST}:{PORT}",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_COOKIE": cookie,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "CONTENT_LENGTH": str(len(body)),
+            **headers,
+        }
+        got = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            got["status"], got["headers"] = int(status[:3]), response_headers
+
+        t0 = time.process_time()
+        content = b"".join(handler(environ, start_response))
+        cpu = time.process_time() - t0
+        return got["status"], got["headers"], content, cpu
+
+    csrf = {}
+
+    def open_page(url, session):
+        cookie = f"sessionid={session}"
+        if session in csrf:
+            cookie += f"; csrftoken={csrf[session]}"
+        status, headers, page, cpu = call("GET", url, cookie)
+        jar = SimpleCookie()
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                jar.load(value)
+        if "csrftoken" in jar:
+            csrf[session] = jar["csrftoken"].value
+        if status != 200:
+            raise RuntimeError(f"page HTTP {status}")
+        return page, cpu
+
+    def scan(session):
+        page, page_cpu = open_page(path, session)
+        fields = {
+            k.decode(): html.unescape(v.decode()) for k, v in FORM_FIELD.findall(page)
+        }
+        form = {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}
+        status, _h, answer, post_cpu = call(
+            "POST",
+            path,
+            f"sessionid={session}; csrftoken={csrf[session]}",
+            urlencode({**form, "scan": fields["scan"]}).encode(),
+            CONTENT_TYPE="application/x-www-form-urlencoded",
+            HTTP_ACCEPT="application/json",
+            HTTP_ORIGIN=origin,
+            HTTP_REFERER=origin + path,
+        )
+        if status != 200 or not answer.startswith(b'{"ok": true'):
+            raise RuntimeError(f"check-in HTTP {status}")
+        return page_cpu, post_cpu
+
+    def trivial():
+        status, _h, body, cpu = call("GET", "/bench-ok/", f"sessionid={sessions[0]}")
+        if body != b"ok":
+            raise RuntimeError(f"/bench-ok/ HTTP {status}")
+        return cpu
+
+    rounds = min(rounds, (len(sessions) - 1) // block)  # one scan per trainee
+    warm_path = f"/c/{token(warm_drill)}"
+    for session in sessions[: rounds * block + 1]:
+        open_page("/c/", session)  # a page that loads the user
+        open_page(warm_path, session)
+    for _ in range(block):  # warm: imports, caches, connections
+        trivial()
+    scan(sessions[rounds * block])
+    totals = {"trivial": 0.0, "page": 0.0, "post": 0.0}
+    people = iter(sessions)
+    for _ in range(rounds):
+        for _ in range(block):
+            totals["trivial"] += trivial()
+        for _ in range(block):
+            page, post = scan(next(people))
+            totals["page"] += page
+            totals["post"] += post
+    n = rounds * block
+    ms = {k: round(1000 * v / n, 3) for k, v in totals.items()}
+    ms["scan"] = round(ms["page"] + ms["post"], 3)
+    return {
+        "scans": n,
+        "cpu_ms": ms,
+        "ratio_to_trivial": {
+            k: round(ms[k] / ms["trivial"], 2) for k in ("page", "post", "scan")
+        },
     }
 
 
@@ -367,8 +490,25 @@ async def load(meta, server_pid):
 
         return do
 
-    say(f"[checkin] untimed: each trainee opens the check-in pages ({n} x 3)")
-    for key in ("warmup", "burst", "double"):
+    def whole_scan(key):
+        get, send = page(key), post(key, lambda i: i)
+
+        async def do(i):
+            return await get(i) or await send(i)
+
+        return do
+
+    async def code_page(i):
+        s = sessions[i % n]
+        status, headers, _body = await http("GET", "/c/", {"Cookie": f"sessionid={s}"})
+        secrets[s] = cookie_value(headers, "csrftoken") or secrets.get(s)
+        return None if status == 200 else f"/c/ HTTP {status}"
+
+    say(f"[checkin] untimed: each trainee opens /c/ and two check-in pages ({n} x 3)")
+    pre = await scenario("/c/", code_page, n, 300, None)
+    if pre["errors"]:
+        say(f"[checkin] GETs of /c/: {pre['error_kinds']}")
+    for key in ("warmup", "double"):
         pre = await scenario(f"page {key}", page(key), n, 300, None)
         if pre["errors"]:
             say(f"[checkin] page GETs for {key}: {pre['error_kinds']}")
@@ -383,6 +523,7 @@ async def load(meta, server_pid):
     results = {}
     plan = [
         ("baseline", "baseline GET /bench-ok/", baseline, n),
+        ("page", "check-in page GET /c/<token>", page("burst"), n),
         ("burst", "check-in POST /c/<token>", post("burst", lambda i: i), n),
         (
             "double",
@@ -390,6 +531,7 @@ async def load(meta, server_pid):
             post("double", lambda i: i // 2),
             2 * n,
         ),
+        ("scan", "whole scan: GET page + POST", whole_scan("scan"), n),
     ]
     for key, name, fn, count in plan:
         lat = []
@@ -463,6 +605,13 @@ def main():
             f"[checkin] setup done (migrate {made['migrate_s']} s); one check-in: "
             f"{queries['queries']} queries, HTTP {queries['status']}"
         )
+        inproc = in_process(drills["inproc"], drills["queries"], made["sessions"])
+        say(
+            f"[checkin] in process, per request: trivial view "
+            f"{inproc['cpu_ms']['trivial']} ms, page {inproc['cpu_ms']['page']} ms, "
+            f"post {inproc['cpu_ms']['post']} ms, whole scan "
+            f"{inproc['cpu_ms']['scan']} ms = {inproc['ratio_to_trivial']['scan']} x"
+        )
         meta = {
             "sessions": made["sessions"],
             "tokens": {k: token(d) for k, d in drills.items()},
@@ -485,8 +634,7 @@ def main():
             finally:
                 stop_server(server)
         rows = {
-            "burst": rows_for(drills["burst"], USERS),
-            "double": rows_for(drills["double"], USERS),
+            key: rows_for(drills[key], USERS) for key in ("burst", "double", "scan")
         }
         tracebacks = log_path.read_text().count("Traceback")
     finally:
@@ -500,11 +648,11 @@ def main():
     from django.conf import settings
 
     base = results["baseline"]
-    for key in ("burst", "double"):
+    for key in ("page", "burst", "double", "scan"):
         res = results[key]
         if base.get("server_cpu_ms_per_req") and res.get("server_cpu_ms_per_req"):
             res["cpu_ratio_to_baseline"] = round(
-                res["server_cpu_ms_per_req"] / base["server_cpu_ms_per_req"], 1
+                res["server_cpu_ms_per_req"] / base["server_cpu_ms_per_req"], 2
             )
         res["rps_ratio_to_baseline"] = round(res["rps"] / base["rps"], 3)
     burst = results["burst"]
@@ -512,11 +660,18 @@ def main():
         f"check-ins/s >= {TARGET_RPS} (5 x Moodle's 74)": burst["rps"] >= TARGET_RPS,
         f"p99 < {TARGET_P99_MS} ms (1/4 of Moodle's p50 700 ms)": burst["p99_ms"]
         < TARGET_P99_MS,
-        "no errors": burst["errors"] == 0 and results["double"]["errors"] == 0,
-        "lost = 0 and duplicates = 0 (burst)": rows["burst"]["lost"] == 0
-        and rows["burst"]["duplicates"] == 0,
-        "lost = 0 and duplicates = 0 (double)": rows["double"]["lost"] == 0
-        and rows["double"]["duplicates"] == 0,
+        "no errors": all(results[k]["errors"] == 0 for k in results),
+        **{
+            f"lost = 0 and duplicates = 0 ({key})": r["lost"] == 0
+            and r["duplicates"] == 0
+            for key, r in rows.items()
+        },
+        f"whole scan server CPU <= {TARGET_SCAN_CPU_RATIO:g} x the trivial view's": (
+            results["scan"].get("cpu_ratio_to_baseline", float("inf"))
+            <= TARGET_SCAN_CPU_RATIO
+        ),
+        f"whole scan CPU in process <= {TARGET_SCAN_CPU_RATIO:g} x the trivial "
+        "view's": inproc["ratio_to_trivial"]["scan"] <= TARGET_SCAN_CPU_RATIO,
         f"queries per check-in <= {TARGET_QUERIES}": queries["queries"]
         <= TARGET_QUERIES
         and queries["status"] == 200,
@@ -541,6 +696,7 @@ def main():
         "load_avg_after": os.getloadavg(),
         "results": results,
         "rows": rows,
+        "in_process": inproc,
         "queries_per_checkin": {k: queries[k] for k in ("status", "queries", "sql")},
         "gunicorn_tracebacks": tracebacks,
         "targets": targets,
@@ -585,6 +741,19 @@ def report(out):
             f"{r['distinct_people']}, lost {r['lost']}, duplicates {r['duplicates']}, "
             f"refusals logged {r['refusals_logged']}"
         )
+    ip = out["in_process"]
+    say(
+        f"\nIn process (WSGI handler, this process's CPU, {ip['scans']} scans in "
+        "blocks alternating with the trivial view), ms per request:"
+    )
+    for key, label in (
+        ("trivial", "trivial view"),
+        ("page", "check-in page GET"),
+        ("post", "check-in POST"),
+        ("scan", "whole scan (GET + POST)"),
+    ):
+        ratio = ip["ratio_to_trivial"].get(key, 1.0)
+        say(f"  {label:26} {ip['cpu_ms'][key]:7.3f} ms  {ratio:5.2f} x trivial")
     q = out["queries_per_checkin"]
     say(f"\nQueries per check-in POST (in process, warm): {q['queries']}")
     for i, sql in enumerate(q["sql"], 1):

@@ -54,3 +54,10 @@ class Refusal(models.TextChoices):
         _("This phone has already checked someone else in to this drill."),
     )
     NO_PERSON = "no_person", _("Your account is not linked to a trainee record.")
+    NOT_YOUR_SCAN = (
+        "not_your_scan",
+        _(
+            "This link holds someone else's scan. Scan the code on the screen "
+            "with your own phone."
+        ),
+    )

@@ -39,7 +39,12 @@ INVITED_LIMIT = 2000
 
 
 class BatchError(ValueError):
-    """The whole batch is unusable (not JSON, not a list, too long)."""
+    """The whole batch is unusable (not JSON, not a list, too long, too big, the
+    wrong type). ``status``: the HTTP status that says which."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
 
 
 def _instructor_refusal(reason):
@@ -55,18 +60,48 @@ def _instructor_refusal(reason):
     }.get(reason, reason.label)
 
 
+def _too_large(size):
+    return BatchError(
+        _("The request is too large (%(size)s KB): send at most %(limit)s KB at once.")
+        % {"size": -(-size // 1024), "limit": MAX_BODY_BYTES // 1024},
+        status=413,
+    )
+
+
+def batch_from(request):
+    """The list of items of a batch request: JSON (415 otherwise), at most
+    ``MAX_BODY_BYTES`` (413, judged by Content-Length before the body is read,
+    then by the body), then ``parse_batch``."""
+    content_type = request.content_type or ""
+    if content_type.lower() != "application/json":
+        raise BatchError(
+            _("Send the check-ins as JSON (Content-Type: application/json)."),
+            status=415,
+        )
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise _too_large(declared)
+    return parse_batch(request.body)
+
+
 def parse_batch(body):
     """The list of items in a request body, or BatchError with a message for the
     instructor. Items themselves are checked one by one (``_parse_item``), so that
     one bad item does not hold up the rest of the queue."""
     if len(body) > MAX_BODY_BYTES:
-        raise BatchError(
-            _("Too much at once: send at most %(n)d items.") % {"n": MAX_BATCH}
-        )
+        raise _too_large(len(body))
     try:
         items = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise BatchError(_("The request is not valid JSON.")) from None
+    except RecursionError:
+        # Thousands of nested brackets: the parser gives up before its end.
+        raise BatchError(
+            _("The request is nested too deeply: send a flat JSON list of check-ins.")
+        ) from None
     if not isinstance(items, list):
         raise BatchError(_("Send a JSON list of check-ins."))
     if not items:
@@ -251,9 +286,9 @@ def checkins(request, pk):
     queue. Answers every item it could read an id from."""
     drill = _led_drill(request, pk)
     try:
-        items = parse_batch(request.body)
+        items = batch_from(request)
     except BatchError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse({"error": str(error)}, status=error.status)
     people = _people_of(items)
     results = [checkin_item(request, drill, item, people) for item in items]
     return JsonResponse({"results": results})

@@ -2,6 +2,7 @@
 shared cache (``drill_for_checkin``), so that a check-in costs one INSERT besides
 the session and user every signed-in request reads."""
 
+import time
 from math import asin, cos, radians, sin, sqrt
 
 from django.core.cache import cache
@@ -31,9 +32,32 @@ def drill_for_checkin(pk):
     return drill
 
 
+PAGE_DRILL_SECONDS = 10
+_PAGE_DRILLS_MAX = 256
+_page_drills = {}
+
+
+def drill_for_page(pk):
+    """The drill as the check-in page shows it (title, type, time, place), kept in
+    this worker for ``PAGE_DRILL_SECONDS``: a burst of a thousand phones opens
+    the same page at once. Another worker shows an edited drill up to that late
+    on the page; the post, which decides, always reads ``drill_for_checkin``."""
+    now = time.monotonic()
+    kept = _page_drills.get(pk)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    drill = drill_for_checkin(pk)
+    if drill is not None:
+        if len(_page_drills) >= _PAGE_DRILLS_MAX:
+            _page_drills.clear()
+        _page_drills[pk] = (now + PAGE_DRILL_SECONDS, drill)
+    return drill
+
+
 def drill_forget(sender=None, instance=None, **kwargs):
     if isinstance(instance, Drill):
         cache.delete(DRILL_KEY.format(instance.pk))
+        _page_drills.pop(instance.pk, None)
 
 
 def is_invited(drill, person):

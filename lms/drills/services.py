@@ -116,17 +116,30 @@ def attendance_record(
     return attendance, True
 
 
-def checkin_by_token(*, token, person, scanned_at=None, drill=None, **record):
+def checkin_by_token(*, token, person, stamp=None, drill=None, **record):
     """A trainee's own check-in from the QR code's token (the ``/c/<token>`` page).
-    ``scanned_at`` is the signed scan time carried through a login, if any;
-    ``drill`` the caller's ``drill_for_checkin`` of the token's drill, if it has it."""
-    at = scanned_at or timezone.now()
+    ``stamp`` is the scan stamp the page posted: it gives the check-in its scan
+    time only if it was made for this person's user. Anyone else's stamp (a
+    forwarded link, a page left open by the previous person on this phone) counts
+    as a scan made now, which is refused with ``NOT_YOUR_SCAN`` once the code has
+    changed. ``drill``: the caller's ``drill_for_checkin`` of the token's drill,
+    if it has it."""
+    now = timezone.now()
     drill_id, window, signature = tokens.parse_token(token)
     if drill is None or drill.pk != drill_id:
         drill = selectors.drill_for_checkin(drill_id)
     if drill is None:
         raise tokens.TokenError(Refusal.FORGED)
-    tokens.check_token(drill, window, signature, at)
+    scan = tokens.read_stamp(stamp, token)
+    own = scan is not None and scan.user_id is not None
+    own = own and scan.user_id == person.user_id
+    at = scan.at if own else now
+    try:
+        tokens.check_token(drill, window, signature, at)
+    except tokens.TokenError as error:
+        if scan is not None and not own and error.reason == Refusal.EXPIRED:
+            raise tokens.TokenError(Refusal.NOT_YOUR_SCAN, drill.pk) from None
+        raise
     return attendance_record(
         drill=drill, person=person, method=CheckinMethod.QR, scanned_at=at, **record
     )

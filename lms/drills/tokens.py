@@ -6,12 +6,17 @@ another signature of the same window; both are accepted for the current and the
 previous window, so a code read just before it changed still works. The display
 page asks the server for the current code: the display's own clock never matters.
 
-A scan made while logged out (or just before a window ended) carries a *scan stamp*:
-the token and the server's time of the scan, signed, valid for 15 minutes. The
-check-in then counts as made at the stamped time.
+The check-in page carries a *scan stamp*: the token, the server's time of the scan
+and the user it was made for, signed, valid for 15 minutes, so that a post sent again
+after a lost connection counts as made at the scan. A stamp serves only its user:
+forwarded to someone else it is worth nothing once the code has changed
+(``Refusal.NOT_YOUR_SCAN``). A scan made while logged out is kept in the browser's
+session (a stamp with no user), never in a URL, and becomes the user's stamp after
+the login in that same session.
 """
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -100,19 +105,31 @@ def code_matches(drill, code, at):
     )
 
 
-def scan_stamp(token, at):
-    return signing.dumps({"token": token, "at": at.timestamp()}, salt=STAMP_SALT)
+class Scan(NamedTuple):
+    at: datetime
+    user_id: int | None  # None: a logged-out scan, kept only in its session
 
 
-def scan_time_from(stamp, token):
-    """The stamped scan time for ``token``, or None if the stamp is missing, forged,
-    older than 15 minutes or for another token."""
-    if not stamp:
+def scan_stamp(token, at, user_id=None):
+    """A signed stamp of a scan of ``token`` at ``at``, for ``user_id`` (signed in
+    at the scan) or for the session that holds it (``None``: logged out)."""
+    data = {"token": token, "at": at.timestamp()}
+    if user_id is not None:
+        data["user"] = user_id
+    return signing.dumps(data, salt=STAMP_SALT)
+
+
+def read_stamp(stamp, token):
+    """The Scan in a stamp for ``token``, or None if the stamp is missing, forged,
+    older than 15 minutes or for another token. Whom it serves is the caller's
+    question (``Scan.user_id``)."""
+    if not stamp or not isinstance(stamp, str):
         return None
     try:
         data = signing.loads(stamp, salt=STAMP_SALT, max_age=STAMP_MAX_AGE)
     except signing.BadSignature:
         return None
-    if data.get("token") != token:
+    if not isinstance(data, dict) or data.get("token") != token:
         return None
-    return datetime.fromtimestamp(data["at"], tz=UTC)
+    user_id = data.get("user")
+    return Scan(datetime.fromtimestamp(data["at"], tz=UTC), user_id)

@@ -7,16 +7,20 @@ import secrets
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature, Signer
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateformat import time_format
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -110,6 +114,65 @@ def _success_card(language, title, status, created):
     )
 
 
+_CSRF_SLOT = "__shouwang_csrf_token__"
+_STAMP_SLOT = "__shouwang_scan_stamp__"
+_PATH_SLOT = "__shouwang_full_path__"
+_PAGES_MAX = 256
+_pages = {}
+
+
+class _SlotRequest:
+    """What the check-in page (base.html) reads of the request: a signed-in user
+    and the path, as a slot."""
+
+    class user:  # noqa: N801 - stands for request.user
+        is_authenticated = True
+
+    @staticmethod
+    def get_full_path():
+        return _PATH_SLOT
+
+
+def _checkin_page(request, drill, stamp):
+    """The check-in page: rendered once per drill (as it shows it), language and
+    time zone in each worker, with slots for the three things that differ between
+    the people scanning: the CSRF token, the scan stamp and the path (the language
+    switch's ``next``). Rendering it was two thirds of the page's CPU, and every
+    phone in a burst of a thousand opens it before posting. A page with messages
+    waiting is rendered normally (they are shown, and so consumed)."""
+    if len(messages.get_messages(request)):
+        return render(request, "drills/checkin.html", {"drill": drill, "stamp": stamp})
+    key = (
+        get_language(),
+        timezone.get_current_timezone_name(),
+        drill.pk,
+        drill.title,
+        drill.drill_type,
+        drill.starts_at,
+        drill.ends_at,
+        drill.location_name,
+    )
+    page = _pages.get(key)
+    if page is None:
+        if len(_pages) >= _PAGES_MAX:
+            _pages.clear()
+        page = _pages[key] = render_to_string(
+            "drills/checkin.html",
+            {
+                "drill": drill,
+                "stamp": _STAMP_SLOT,
+                "csrf_token": _CSRF_SLOT,
+                "request": _SlotRequest,
+                "messages": (),
+            },
+        )
+    return HttpResponse(
+        page.replace(_CSRF_SLOT, get_token(request))
+        .replace(_STAMP_SLOT, escape(stamp))
+        .replace(_PATH_SLOT, escape(request.get_full_path()))
+    )
+
+
 def _refused(request, error, *, status=400, drill=None):
     _log_refusal(request, error, drill_id=drill.pk if drill else None)
     return _result(
@@ -151,44 +214,90 @@ def _checked_in(request, attendance, created, fresh_cookie, drill):
     return response
 
 
+SESSION_SCAN = "shouwang.drills.scan"
+
+
+def _remember_scan(request, token, presented):
+    """A scan while logged out: kept in this browser's session (which the login
+    keeps), never in the login URL, where it could be copied and forwarded. A
+    scan already kept for this token stands (a reload does not move it later); a
+    user's own stamp posted after their session ended keeps its user."""
+    if tokens.read_stamp(request.session.get(SESSION_SCAN), token) is not None:
+        return
+    scan = tokens.read_stamp(presented, token)
+    if scan is not None and scan.user_id is not None:
+        request.session[SESSION_SCAN] = presented
+    else:
+        request.session[SESSION_SCAN] = tokens.scan_stamp(token, timezone.now())
+
+
+def _page_stamp(request, token, presented, user_id):
+    """The stamp the check-in page posts: the user's own (from the link, or the
+    scan this session made while logged out, now theirs), else a stamp made
+    for someone else, passed on for the post to judge, else a scan made now."""
+    foreign = None
+    for stamp, in_session in (
+        (presented, False),
+        (request.session.get(SESSION_SCAN), True),
+    ):
+        scan = tokens.read_stamp(stamp, token)
+        if scan is None:
+            continue
+        if scan.user_id == user_id:
+            return stamp
+        if scan.user_id is None and in_session:
+            return tokens.scan_stamp(token, scan.at, user_id)
+        foreign = foreign or stamp
+    return foreign or tokens.scan_stamp(token, timezone.now(), user_id)
+
+
+def _session_user_id(request):
+    """The user this session was signed in as, read from the session alone. The
+    page's GET needs no more: the post that follows loads and checks the user
+    (password changed, account disabled, no trainee record) as every view does."""
+    try:
+        return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+
+
 @without_page_tree
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
-    """``/c/<token>``. Logged out: on to the login page, carrying a signed scan time
-    so that the scan counts as made now. Logged in: a page that posts the check-in
-    (by itself, or by its button)."""
-    stamp = request.POST.get("scan") or request.GET.get("scan")
-    scanned_at = tokens.scan_time_from(stamp, token)
+    """``/c/<token>``. Logged out: the scan is kept in the session and it is on to
+    the login page and back, where the scan counts as made then. Logged in: a page
+    that posts the check-in (by itself, or by its button) with the user's scan
+    stamp."""
+    presented = request.POST.get("scan") or request.GET.get("scan")
     try:
         drill_id, _window, _signature = tokens.parse_token(token)
     except tokens.TokenError as error:
         return _refused(request, error)
-    drill = selectors.drill_for_checkin(drill_id)
+    if request.method == "GET":
+        drill = selectors.drill_for_page(drill_id)
+        user_id = _session_user_id(request)
+    else:
+        drill = selectors.drill_for_checkin(drill_id)
+        user_id = request.user.pk
     if drill is None:
         return _refused(request, tokens.TokenError(Refusal.FORGED))
-    if scanned_at is None:
-        scanned_at = timezone.now()
-        stamp = tokens.scan_stamp(token, scanned_at)
-    if not request.user.is_authenticated:
-        here = f"{request.path}?{urlencode({'scan': stamp})}"
-        return redirect(f"{reverse('login')}?{urlencode({'next': here})}")
+    if user_id is None:
+        _remember_scan(request, token, presented)
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+    if request.method == "GET":
+        stamp = _page_stamp(request, token, presented, user_id)
+        return _checkin_page(request, drill, stamp)
     person = user_person(request.user)
     if person is None:
         return _refused(
             request, services.CheckinRefused(Refusal.NO_PERSON), drill=drill
-        )
-    if request.method == "GET":
-        return render(
-            request,
-            "drills/checkin.html",
-            {"drill": drill, "token": token, "stamp": stamp},
         )
     device, fresh_cookie = _device(request)
     try:
         attendance, created = services.checkin_by_token(
             token=token,
             person=person,
-            scanned_at=scanned_at,
+            stamp=presented,
             drill=drill,
             device=device,
             location=_location(request.POST),

@@ -204,7 +204,7 @@
           });
           return;
         }
-        if (xhr.status === 400 && data && data.error) {
+        if ((xhr.status === 400 || xhr.status === 413 || xhr.status === 415) && data && data.error) {
           statusEl.textContent = text("rejected") + " " + data.error;
         } else if (xhr.status === 403 || (xhr.status === 200 && !data)) {
           /* Signed out (the login page came back) or the CSRF token expired. */

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from lms.drills.constants import AttendanceStatus, CheckinMethod, Refusal, WalkIns
 from lms.drills.models import Attendance, CheckinLog
@@ -227,3 +228,73 @@ def test_a_scan_arriving_after_closing_does_not_undo_absent(client_for, world, d
     assert results[0]["ok"] is False and results[0]["created"] is False
     assert results[0]["status"] == AttendanceStatus.ABSENT
     assert Attendance.objects.get(person=world.trainee).status == "absent"
+
+
+def test_thousands_of_nested_brackets_are_refused_not_a_server_error(
+    client_for, world, drill
+):
+    """100,000 ``[`` (under the size cap) made the JSON parser recurse out."""
+    client = client_for(world.instructor.user)
+    client.raise_request_exception = False
+    response = send(client, drill, "[" * 100_000)
+    assert response.status_code == 400
+    assert (
+        "nested" in response.json()["error"].lower()
+        or "嵌套" in (response.json()["error"])
+    )
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"],
+)
+def test_a_batch_that_is_not_sent_as_json_is_refused(
+    client_for, world, drill, content_type
+):
+    """Valid JSON sent as text or as a form (what a cross-site form can send) is
+    not processed: 415."""
+    body = json.dumps([item(person=world.trainee.pk)])
+    response = client_for(world.instructor.user).generic(
+        "POST",
+        reverse("drill_checkins", args=[drill.pk]),
+        body,
+        content_type=content_type,
+    )
+    assert response.status_code == 415
+    assert "application/json" in response.json()["error"]
+    assert not Attendance.objects.exists()
+
+
+def test_a_body_too_large_says_so_in_kilobytes(client_for, world, drill):
+    """One item of 300 KB: not "at most 200 items", but the body's size (413)."""
+    from lms.drills.scanning import MAX_BODY_BYTES
+
+    body = json.dumps([item(badge="SWB1:" + "x" * 300_000)])
+    client = client_for(world.instructor.user)
+    with translation.override("en"):
+        response = send(client, drill, body)
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert "KB" in error and str(MAX_BODY_BYTES // 1024) in error
+    assert str(MAX_BATCH) not in error
+    assert not Attendance.objects.exists()
+
+
+def test_batch_errors_are_in_the_users_language(client_for, world, drill):
+    client = client_for(world.instructor.user)
+    response = client.generic(
+        "POST",
+        reverse("drill_checkins", args=[drill.pk]),
+        "[]",
+        content_type="text/plain",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 415
+    with translation.override("zh-hans"):
+        assert response.json()["error"] == gettext(
+            "Send the check-ins as JSON (Content-Type: application/json)."
+        )
+    assert response.json()["error"] != (
+        "Send the check-ins as JSON (Content-Type: application/json)."
+    )

@@ -80,13 +80,14 @@ def test_text_codes_are_six_unambiguous_characters(drill):
     assert not tokens.code_matches(drill, code, T0 + timedelta(seconds=45))
 
 
-def test_scan_stamps_carry_the_scan_time_for_one_token(drill):
+def test_scan_stamps_carry_the_scan_time_for_one_token_and_one_user(drill):
     token = tokens.token_for(drill, T0)
-    stamp = tokens.scan_stamp(token, T0)
-    assert tokens.scan_time_from(stamp, token) == T0
+    stamp = tokens.scan_stamp(token, T0, user_id=7)
+    assert tokens.read_stamp(stamp, token) == tokens.Scan(T0, 7)
+    assert tokens.read_stamp(tokens.scan_stamp(token, T0), token) == (T0, None)
     assert (
-        tokens.scan_time_from(stamp, tokens.token_for(drill, T0 + timedelta(minutes=1)))
+        tokens.read_stamp(stamp, tokens.token_for(drill, T0 + timedelta(minutes=1)))
         is None
     )
-    assert tokens.scan_time_from(stamp + "x", token) is None
-    assert tokens.scan_time_from("", token) is None
+    assert tokens.read_stamp(stamp + "x", token) is None
+    assert tokens.read_stamp("", token) is None

@@ -4,6 +4,7 @@ scans while logged out and signs in, and an instructor marks someone by hand whi
 the phone is offline."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -60,6 +61,30 @@ def test_a_logged_out_trainee_scans_then_signs_in(phone, trainee, drill):
     sign_in(phone, TRAINEE_PHONE)
     expect(phone.locator("[data-checkin]")).to_have_attribute("data-checkin", "ok")
     assert Attendance.objects.get().person == trainee
+
+
+def test_a_logged_out_scan_counts_at_the_scan_after_the_code_changed(
+    phone, live_server, trainee
+):
+    """The phone scans a 20-second code logged out; signing in takes two minutes.
+    The scan travels in the session, not in any URL the trainee could forward, and
+    the check-in counts at the time of the scan."""
+    import time_machine
+
+    drill = DrillFactory(organisations=[trainee.organisation], token_seconds=20)
+    scanned = timezone.now()
+    path = f"/c/{tokens.token_for(drill, scanned)}"
+    with time_machine.travel(scanned, tick=True):
+        phone.goto(path)
+        expect(phone).to_have_url(re.compile(r"/login/\?next="))
+    assert "scan" not in phone.url
+    with time_machine.travel(scanned + timedelta(minutes=2), tick=True):
+        sign_in(phone, TRAINEE_PHONE)
+        expect(phone.locator("[data-checkin]")).to_have_attribute("data-checkin", "ok")
+        assert "scan" not in phone.url
+    attendance = Attendance.objects.get()
+    assert attendance.person == trainee
+    assert abs((attendance.scanned_at - scanned).total_seconds()) < 5
 
 
 def test_a_check_in_lost_to_the_network_is_sent_again(phone, trainee, drill):
