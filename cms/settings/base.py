@@ -212,6 +212,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Only what the API documents: a station's API key and the site's own session.
+    # Never DRF's default BasicAuthentication (a password check beside the sign-in
+    # lock-out would be a password-guessing oracle). See lms/certs/api_auth.py.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lms.certs.api_auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shouwang API",

@@ -1,6 +1,8 @@
 """API keys (lms.certs.api_keys), the roster API and its schema (lms.certs.api)."""
 
+import base64
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.certs.api_keys import api_key_check, api_key_create, api_key_revoke
-from lms.certs.models import ApiKey
+from lms.certs.models import ApiKey, VerificationLog
 from lms.people.constants import Role
 from tests.factories import (
     OrganisationFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     QualificationTypeFactory,
     person_with_role,
 )
+from tests.factories.people import PASSWORD
 
 URL = "/api/v1/roster"
 
@@ -261,3 +264,52 @@ def test_docs_page_uses_no_cdn(client):
     html = response.content.decode()
     assert "cdn." not in html and "jsdelivr" not in html and "unpkg" not in html
     assert "drf_spectacular_sidecar" in html
+
+
+# --- what the API authenticates (issue 12: no password oracle) ----------------------
+
+
+def _basic(username, password):
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+@pytest.mark.django_db
+def test_only_api_keys_and_sessions_authenticate():
+    from rest_framework.authentication import BasicAuthentication
+    from rest_framework.settings import api_settings
+
+    from lms.certs.api_auth import ApiKeyAuthentication
+
+    classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    assert BasicAuthentication not in classes
+    assert classes[0] is ApiKeyAuthentication
+
+
+@pytest.mark.django_db
+def test_basic_credentials_never_reach_the_password_check(world, client):
+    """A Basic header is ignored: the right password and a wrong one get the same
+    answer, nobody is signed in, and no password is ever checked (was: a wrong
+    password answered 403, the right one 200, unthrottled)."""
+    record = QualificationRecordFactory(person=world.trainee)
+    url = reverse("api-verify", args=[record.code])
+    user = world.station_staff.user
+    with mock.patch.object(
+        type(user), "check_password", autospec=True, return_value=True
+    ) as check_password:
+        right = client.get(url, **_basic(user.username, PASSWORD))
+        wrong = [client.get(url, **_basic(user.username, "guess")) for _ in range(3)]
+    check_password.assert_not_called()
+    assert right.status_code == 200
+    assert [r.status_code for r in wrong] == [200] * 3
+    assert right.json()["verdict"] == wrong[0].json()["verdict"]
+    assert not VerificationLog.objects.exclude(user=None).exists()
+
+
+@pytest.mark.django_db
+def test_basic_credentials_do_not_open_the_roster(api_world, client):
+    user = api_world.station_staff.user
+    for password in (PASSWORD, "guess"):
+        response = client.get(URL, **_basic(user.username, password))
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Api-Key"
