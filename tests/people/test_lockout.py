@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
 from django.test import Client
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import override
 
 from lms.certs.api_keys import api_key_create
