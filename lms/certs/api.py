@@ -12,6 +12,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from lms.certs.api_auth import ApiKeyAuthentication
+from lms.certs.api_errors import error_headers, error_responses
 from lms.certs.models import ApiKey, Post, QualificationType
 from lms.certs.roster import (
     RosterFilters,
@@ -229,6 +230,11 @@ class RosterPagination(PageNumberPagination):
     max_page_size = 500
 
 
+# Bad parameters; no or a bad key; a session without the right; a page past the
+# end; a locked-out address.
+ROSTER_ERRORS = (400, 401, 403, 404, 429)
+
+
 class RosterApi(APIView):
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [RosterAccess]
@@ -242,8 +248,8 @@ class RosterApi(APIView):
             "duty post, whether they are deployable and why not. ID numbers are "
             "masked. Paginated (50 a page, `page_size` up to 500)."
         ),
-        parameters=[RosterParams],
-        responses={200: RosterPageOut},
+        parameters=[RosterParams, *error_headers(*ROSTER_ERRORS)],
+        responses={200: RosterPageOut, **error_responses(*ROSTER_ERRORS)},
     )
     def get(self, request):
         params = RosterParams(data=request.query_params)
