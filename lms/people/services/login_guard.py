@@ -76,13 +76,14 @@ def account_name(identifier):
     the name as typed, trimmed and lower-cased (a phone number normalised)."""
     if identifier is None:
         return None
-    identifier = str(identifier)[:150]
+    identifier = str(identifier)
     if identifier == API_KEYS:
         return API_KEYS
     user = find_user(identifier)
     if user is not None:
         return user.get_username()
-    return identifier.strip().lower()
+    # AccessAttempt.username holds 255 characters.
+    return identifier.strip().lower()[:255]
 
 
 def lockout_username(request, credentials):
