@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from lms.people.constants import Role
@@ -19,6 +20,21 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_client_login_passes_a_request(monkeypatch):
+    """django-axes, first in AUTHENTICATION_BACKENDS, refuses ``authenticate()``
+    without the request (so that nothing can skip the lock-out), and Django's
+    ``Client.login()`` (Wagtail's test ``login()`` too) passes none: give it one,
+    as axes' documentation advises for the test client."""
+    original = Client.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
 
 
 @pytest.fixture

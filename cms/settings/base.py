@@ -4,6 +4,7 @@ Every value that differs between machines is read from the environment here, wit
 safe default, so ``dev``, ``test`` and ``production`` only change what they must.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "lms.quizzes",
     "lms.drills",
     "lms.certs",
+    # Sign-in lock-out and its audit (see the "Authentication" block below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.site_cache.SiteCacheMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -114,7 +119,6 @@ else:
     }
 
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = ["lms.people.backends.PhoneOrUsernameBackend"]
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
@@ -187,9 +191,32 @@ WAGTAIL_I18N_ENABLED = False
 PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", "")
 PII_HASH_KEY = env("PII_HASH_KEY", "")
 
-# Sign-in throttling (lms/people/services/login_guard.py).
-LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "10"))
-LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+# --- Authentication: sign-in lock-out (django-axes) ---------------------------------
+# One block for everything about who may authenticate and how often; the API's own
+# authentication classes are in REST_FRAMEWORK below. Why axes, and what is ours:
+# lms/people/services/login_guard.py. Every failed authentication counts: /login/,
+# Wagtail's /admin/login/ (both call authenticate(request, ...)), the API's bad keys.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (account, address) before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "lms.people.backends.PhoneOrUsernameBackend",
+]
+# Failures per account and address (an IPv6 address as its /64) before a lock-out,
+# and how long the lock lasts after the last failure.
+AXES_FAILURE_LIMIT = int(env("LOGIN_MAX_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(env("LOGIN_FAILURE_WINDOW", str(15 * 60))))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "lms.people.services.login_guard.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "cms.client.lockout_address"
+AXES_LOCKOUT_CALLABLE = "lms.people.services.login_guard.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The audit: every failure (AccessFailureLog, at most 1000 per name; prune older
+# ones with `manage.py axes_reset_failure_logs --age DAYS`) besides the running
+# counts. Successful sign-ins are not logged by axes (no AccessLog): personal data
+# kept only where it serves a purpose (PIPL).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+# --- end of the authentication block ------------------------------------------------
 
 # H5P: package content and the player are served from their own origin (another host
 # name or port), so a package's JavaScript cannot read the site's cookies or DOM.
@@ -212,6 +239,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Only what the API documents: a station's API key and the site's own session.
+    # Never DRF's default BasicAuthentication (a password check beside the sign-in
+    # lock-out would be a password-guessing oracle). See lms/certs/api_auth.py.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lms.certs.api_auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shouwang API",

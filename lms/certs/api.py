@@ -2,19 +2,17 @@
 dispatch systems (an ``Authorization: Api-Key <key>`` header) and for signed-in
 station staff (their session). Thin: parse, call the roster selectors, serialize."""
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
-from lms.certs.api_keys import api_key_check
+from lms.certs.api_auth import ApiKeyAuthentication
+from lms.certs.api_errors import error_headers, error_responses
 from lms.certs.models import ApiKey, Post, QualificationType
 from lms.certs.roster import (
     RosterFilters,
@@ -26,34 +24,11 @@ from lms.certs.roster import (
 from lms.people.constants import OrganisationKind
 from lms.people.models import Organisation
 
-KEYWORD = "Api-Key"
-
-
-# --- authentication ---------------------------------------------------------------
-
-
-class ApiKeyAuthentication(BaseAuthentication):
-    """``Authorization: Api-Key <key>``. No header: not this scheme (the session
-    may still sign in). A wrong, unknown or revoked key: 401. ``request.auth`` is
-    the ApiKey; ``request.user`` stays anonymous, as a key is not a person."""
-
-    def authenticate(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        keyword, _sep, plaintext = header.partition(" ")
-        if keyword.lower() != KEYWORD.lower():
-            return None
-        key = api_key_check(plaintext.strip())
-        if key is None:
-            raise AuthenticationFailed(_("Unknown or revoked API key."))
-        return AnonymousUser(), key
-
-    def authenticate_header(self, request):
-        # Makes DRF answer 401 (not 403) when credentials are missing or wrong.
-        return KEYWORD
+# --- authentication (the scheme itself: lms/certs/api_auth.py) -----------------------
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "lms.certs.api.ApiKeyAuthentication"
+    target_class = "lms.certs.api_auth.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 
     def get_security_definition(self, auto_schema):
@@ -255,6 +230,11 @@ class RosterPagination(PageNumberPagination):
     max_page_size = 500
 
 
+# Bad parameters; no or a bad key; a session without the right; a page past the
+# end; a locked-out address.
+ROSTER_ERRORS = (400, 401, 403, 404, 429)
+
+
 class RosterApi(APIView):
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [RosterAccess]
@@ -268,8 +248,8 @@ class RosterApi(APIView):
             "duty post, whether they are deployable and why not. ID numbers are "
             "masked. Paginated (50 a page, `page_size` up to 500)."
         ),
-        parameters=[RosterParams],
-        responses={200: RosterPageOut},
+        parameters=[RosterParams, *error_headers(*ROSTER_ERRORS)],
+        responses={200: RosterPageOut, **error_responses(*ROSTER_ERRORS)},
     )
     def get(self, request):
         params = RosterParams(data=request.query_params)

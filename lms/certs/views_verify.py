@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from cms.client import client_meta
 from lms.certs import certificates
+from lms.certs.api_errors import error_headers, error_responses
 from lms.certs.constants import Channel, Verdict
 from lms.certs.models import QualificationRecord
 from lms.certs.verification import (
@@ -130,10 +131,6 @@ class VerificationSerializer(serializers.Serializer):
     checked_at = serializers.DateTimeField()
 
 
-class RateLimitedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 def result_data(request, result):
     data = VerificationSerializer(result).data
     if result.photo_url:
@@ -162,9 +159,11 @@ class VerifyAPIView(APIView):
                 str,
                 OpenApiParameter.PATH,
                 description="16 characters; spaces and hyphens are ignored.",
-            )
+            ),
+            *error_headers(401, 429),
         ],
-        responses={200: VerificationSerializer, 429: RateLimitedSerializer},
+        # No 400 or 404: unknown and malformed codes are a 200 'not_found'.
+        responses={200: VerificationSerializer, **error_responses(401, 429)},
         tags=["verification"],
     )
     def get(self, request, code):

@@ -7,6 +7,21 @@ from lms.people import phones
 from lms.people.user_cache import user_with_person
 
 
+def find_user(identifier):
+    """The account a sign-in name points to, or None. A mobile number (in any usual
+    spelling) is looked up as a phone first, then as a username. The sign-in
+    lock-out resolves names with this too (login_guard.lockout_username), so that
+    every spelling of one account counts against that account."""
+    users = get_user_model()._default_manager
+    number = phones.normalise(identifier)
+    user = None
+    if phones.MOBILE.match(number):
+        user = users.filter(phone=number).first()
+    if user is None:
+        user = users.filter(username=identifier.strip()).first()
+    return user
+
+
 class PhoneOrUsernameBackend(ModelBackend):
     """A mobile number (in any usual spelling) finds the user by phone first; anything
     else is a username. The password hasher still runs when nobody matches, so the
@@ -17,13 +32,7 @@ class PhoneOrUsernameBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        users = get_user_model()._default_manager
-        user = None
-        number = phones.normalise(username)
-        if phones.MOBILE.match(number):
-            user = users.filter(phone=number).first()
-        if user is None:
-            user = users.filter(username=username.strip()).first()
+        user = find_user(username)
         if user is None:
             get_user_model()().set_password(password)
             return None

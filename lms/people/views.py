@@ -8,12 +8,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from cms.qr import qr_svg
 from lms.people import phones, photos, selectors
 from lms.people.forms import LoginForm, PeopleSearchForm
-from lms.people.services import login_guard
 from lms.people.services.badges import badge_token
 
 PEOPLE_PAGE_SIZE = 30
@@ -21,7 +19,9 @@ PEOPLE_PAGE_SIZE = 30
 
 class LoginView(auth_views.LoginView):
     """``/login/`` (public contract). Honours ``next``; without it, people who work
-    in the admin land there and everyone else on the home page."""
+    in the admin land there and everyone else on the home page. Failed sign-ins
+    and the lock-out are django-axes' work (lms/people/services/login_guard.py):
+    the form passes the request to ``authenticate``, which is all axes needs."""
 
     form_class = LoginForm
     template_name = "people/login.html"
@@ -37,35 +37,6 @@ class LoginView(auth_views.LoginView):
             if self.get_success_url().startswith(admin_root):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        identifier = request.POST.get("username", "")
-        address = request.META.get("REMOTE_ADDR", "")
-        if login_guard.login_blocked(address=address, identifier=identifier):
-            form = self.get_form()
-            form.add_error(
-                None,
-                _(
-                    "Too many failed attempts. Wait 15 minutes, or ask your "
-                    "organisation's administrator to reset your password."
-                ),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        login_guard.login_succeeded(
-            address=self.request.META.get("REMOTE_ADDR", ""),
-            identifier=form.cleaned_data.get("username", ""),
-        )
-        return super().form_valid(form)
-
-    def form_invalid(self, form):
-        login_guard.login_failed(
-            address=self.request.META.get("REMOTE_ADDR", ""),
-            identifier=self.request.POST.get("username", ""),
-        )
-        return super().form_invalid(form)
 
     def get_default_redirect_url(self):
         if self.request.user.has_perm("wagtailadmin.access_admin"):

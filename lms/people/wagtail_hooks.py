@@ -7,6 +7,7 @@ from wagtail import hooks
 from cms.admin_helpers import PermissionMenuItem
 from lms.people import admin_views
 from lms.people.constants import AuditAction
+from lms.people.lockouts import lockout_viewsets
 from lms.people.services.roles import role_change_log, role_names_of
 from lms.people.viewsets import PeopleViewSetGroup
 
@@ -18,6 +19,11 @@ def register_people_viewsets():
 
 # After Wagtail's own bulk delete of snippets (order 0), which it replaces.
 hooks.register("register_bulk_action", admin_views.ScopedDeleteBulkAction, order=1)
+
+
+@hooks.register("register_admin_viewset")
+def register_lockout_viewsets():
+    return lockout_viewsets()
 
 
 @hooks.register("register_admin_urls")

@@ -1,6 +1,8 @@
 """API keys (lms.certs.api_keys), the roster API and its schema (lms.certs.api)."""
 
+import base64
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.certs.api_keys import api_key_check, api_key_create, api_key_revoke
-from lms.certs.models import ApiKey
+from lms.certs.models import ApiKey, VerificationLog
 from lms.people.constants import Role
 from tests.factories import (
     OrganisationFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     QualificationTypeFactory,
     person_with_role,
 )
+from tests.factories.people import PASSWORD
 
 URL = "/api/v1/roster"
 
@@ -261,3 +264,139 @@ def test_docs_page_uses_no_cdn(client):
     html = response.content.decode()
     assert "cdn." not in html and "jsdelivr" not in html and "unpkg" not in html
     assert "drf_spectacular_sidecar" in html
+
+
+# --- what the API authenticates (issue 12: no password oracle) ----------------------
+
+
+def _basic(username, password):
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+@pytest.mark.django_db
+def test_only_api_keys_and_sessions_authenticate():
+    from rest_framework.authentication import BasicAuthentication
+    from rest_framework.settings import api_settings
+
+    from lms.certs.api_auth import ApiKeyAuthentication
+
+    classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    assert BasicAuthentication not in classes
+    assert classes[0] is ApiKeyAuthentication
+
+
+@pytest.mark.django_db
+def test_basic_credentials_never_reach_the_password_check(world, client):
+    """A Basic header is ignored: the right password and a wrong one get the same
+    answer, nobody is signed in, and no password is ever checked (was: a wrong
+    password answered 403, the right one 200, unthrottled)."""
+    record = QualificationRecordFactory(person=world.trainee)
+    url = reverse("api-verify", args=[record.code])
+    user = world.station_staff.user
+    with mock.patch.object(
+        type(user), "check_password", autospec=True, return_value=True
+    ) as check_password:
+        right = client.get(url, **_basic(user.username, PASSWORD))
+        wrong = [client.get(url, **_basic(user.username, "guess")) for _ in range(3)]
+    check_password.assert_not_called()
+    assert right.status_code == 200
+    assert [r.status_code for r in wrong] == [200] * 3
+    assert right.json()["verdict"] == wrong[0].json()["verdict"]
+    assert not VerificationLog.objects.exclude(user=None).exists()
+
+
+@pytest.mark.django_db
+def test_basic_credentials_do_not_open_the_roster(api_world, client):
+    user = api_world.station_staff.user
+    for password in (PASSWORD, "guess"):
+        response = client.get(URL, **_basic(user.username, password))
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Api-Key"
+
+
+# --- every status in the schema (issue 12, 3) ---------------------------------------
+
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorOut"}
+DOCUMENTED = {
+    ("/api/v1/roster", "get"): {"200", "400", "401", "403", "404", "429"},
+    ("/api/v1/verify/{code}", "get"): {"200", "401", "429"},
+}
+
+
+def _schema(client):
+    response = client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_schema_documents_every_status_of_every_operation(client):
+    schema = _schema(client)
+    operations = {
+        (path, method): operation
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert set(operations) == set(DOCUMENTED)  # no public operation left out
+    for name, codes in DOCUMENTED.items():
+        responses = operations[name]["responses"]
+        assert set(responses) == codes, name
+        for code in codes - {"200", "400"}:
+            body = responses[code]["content"]["application/json"]["schema"]
+            assert body == ERROR_BODY, (name, code)
+            assert responses[code]["description"], (name, code)
+        assert "Retry-After" in responses["429"]["headers"]
+        assert "WWW-Authenticate" in responses["401"]["headers"]
+        assert {"ApiKeyAuth": []} in operations[name]["security"]
+        assert not any(
+            "basic" in str(item).lower() for item in operations[name]["security"]
+        )
+    roster_400 = operations[("/api/v1/roster", "get")]["responses"]["400"]
+    field_errors = roster_400["content"]["application/json"]["schema"]
+    assert field_errors["additionalProperties"]["type"] == "array"
+    error = schema["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["detail"]
+    assert "basicAuth" not in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.django_db
+def test_every_documented_status_is_one_the_api_really_answers(
+    api_world, client, client_for, settings
+):
+    """The other half: each documented status is provoked, with its body."""
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.CERTS_VERIFY_RATE_PER_MINUTE = 3
+    w = api_world
+    good = {"HTTP_AUTHORIZATION": f"Api-Key {w.plaintext}"}
+    bad = {"HTTP_AUTHORIZATION": "Api-Key sw_0000000000.nothing"}
+    locked = {"REMOTE_ADDR": "198.51.100.66"}
+    client.get(URL, **bad, **locked)  # one failure; the next one locks
+    record = QualificationRecordFactory(person=w.trainee)
+    verify_url = reverse("api-verify", args=[record.code])
+    answers = {
+        "/api/v1/roster": {
+            "200": client.get(URL, **good),
+            "400": client.get(URL, {"date": "yesterday"}, **good),
+            "401": client.get(URL),
+            "403": client_for(w.trainee.user).get(URL),
+            "404": client.get(URL, {"page": 99}, **good),
+            "429": client.get(URL, **bad, **locked),
+        },
+        "/api/v1/verify/{code}": {
+            "200": client.get(verify_url),
+            "401": client.get(verify_url, **bad),
+            "429": [client.get(verify_url) for _ in range(3)][-1],
+        },
+    }
+    for (path, _method), codes in DOCUMENTED.items():
+        assert set(answers[path]) == codes
+        for code, response in answers[path].items():
+            assert response.status_code == int(code), (path, code)
+            body = response.json()
+            if code == "400":
+                assert body == {"date": [mock.ANY]}
+            elif code != "200":
+                assert set(body) == {"detail"} and body["detail"], (path, code)
+        assert answers[path]["429"]["Retry-After"].isdigit()
+        assert answers[path]["401"]["WWW-Authenticate"] == "Api-Key"

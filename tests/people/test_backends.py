@@ -1,8 +1,17 @@
 import pytest
-from django.contrib.auth import authenticate
+from axes.exceptions import AxesBackendRequestParameterRequired
+from django.contrib.auth import authenticate as django_authenticate
+from django.test import RequestFactory
 
 from tests.factories import UserFactory
 from tests.factories.people import PASSWORD
+
+
+def authenticate(**credentials):
+    """Sign-in as the login form does it: with the request, which the lock-out
+    (django-axes, first in AUTHENTICATION_BACKENDS) needs."""
+    request = RequestFactory().post("/login/", REMOTE_ADDR="203.0.113.9")
+    return django_authenticate(request, **credentials)
 
 
 @pytest.fixture
@@ -33,3 +42,9 @@ def test_a_phone_that_is_someone_elses_username_finds_the_phone_owner():
     owner = UserFactory(username="owner", phone="13700000001")
     UserFactory(username="13700000001", phone="13700000002")
     assert authenticate(username="13700000001", password=PASSWORD) == owner
+
+
+def test_a_sign_in_without_the_request_is_refused(user):
+    """The lock-out cannot be bypassed by a caller that forgets the request."""
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        django_authenticate(username="wangjg", password=PASSWORD)

@@ -1,38 +1,120 @@
-"""Slow down password guessing: after LOGIN_MAX_FAILURES failed sign-ins for one
-account name from one address within LOGIN_FAILURE_WINDOW seconds, that pair is refused
-until the window passes. Counted per (address, name), not per name alone, so a stranger
-cannot lock a guard out at a drill where everyone shares one address. Counters live in
-the shared cache (database or Redis), so every app server sees them."""
+"""The sign-in lock-out: django-axes, configured in cms/settings/base.py.
 
-import hashlib
-import logging
+Decision (issue 12): the hand-written cache counter that lived here counted only the
+/login/ form, per raw spelling of a name; Wagtail's /admin/login/ and the API were not
+counted at all. django-axes hooks ``django.contrib.auth`` itself (its backend first in
+AUTHENTICATION_BACKENDS refuses a locked name before any password is checked; its
+``user_login_failed`` receiver counts every failure, whichever form called
+``authenticate(request, ...)``), stores attempts in the database (AccessAttempt, and
+AccessFailureLog as the audit trail, listed for site admins under Settings), and is
+maintained. What is ours is small and lives here and in ``cms.client``:
+
+- the unit counted is (account, address): a stranger elsewhere cannot lock a guard
+  out, and at a drill where every phone shares one address one person's typos do
+  not lock the others (AXES_LOCKOUT_PARAMETERS);
+- ``lockout_username``: every spelling of one account (its phone number written any
+  usual way, or its username) is counted as that account's username;
+- ``cms.client.lockout_address``: the client's address behind trusted proxies, an
+  IPv6 address grouped to its /64 (axes has no prefix grouping of its own);
+- the API's bad keys count under ``API_KEYS``, per address
+  (lms/certs/api_auth.py), and a locked address gets 429 with Retry-After;
+- ``lockout_response``: the login page with its localised message (429), or JSON
+  for /api/.
+
+Limits come from LOGIN_MAX_FAILURES and LOGIN_FAILURE_WINDOW (environment). A lock
+lasts LOGIN_FAILURE_WINDOW after the last failure; a failure during a lock-out extends
+it; a successful sign-in clears the account's count from that address."""
+
+import math
 
 from django.conf import settings
-from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import ngettext
 
-logger = logging.getLogger("shouwang.security")
+from lms.people.backends import find_user
 
-
-def _key(address, identifier):
-    raw = f"{address}|{(identifier or '').strip().lower()}".encode()
-    return "login-fail:" + hashlib.sha256(raw).hexdigest()
-
-
-def login_blocked(*, address, identifier):
-    return cache.get(_key(address, identifier), 0) >= settings.LOGIN_MAX_FAILURES
+# The "account" the API's bad keys are counted under. Not a possible username
+# (Django's username validator allows no spaces or angle brackets).
+API_KEYS = "<api key>"
+API_PREFIX = "/api/"
 
 
-def login_failed(*, address, identifier):
-    key = _key(address, identifier)
-    cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
-        failures = 1
-    logger.warning("Failed sign-in %s for %r from %s", failures, identifier, address)
-    return failures
+def lockout_seconds():
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
-def login_succeeded(*, address, identifier):
-    cache.delete(_key(address, identifier))
+def _minutes():
+    return max(1, math.ceil(lockout_seconds() / 60))
+
+
+def login_lockout_message():
+    minutes = _minutes()
+    return ngettext(
+        "Too many failed attempts. Wait %(minutes)s minute, or ask your "
+        "organisation's administrator to reset your password.",
+        "Too many failed attempts. Wait %(minutes)s minutes, or ask your "
+        "organisation's administrator to reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def api_lockout_message():
+    minutes = _minutes()
+    return ngettext(
+        "Too many failed authentications from this address. Try again in "
+        "%(minutes)s minute.",
+        "Too many failed authentications from this address. Try again in "
+        "%(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def account_name(identifier):
+    """The name axes counts a sign-in under: the account's username when the name
+    finds an account (by phone or by username, exactly as the backend does), else
+    the name as typed, trimmed and lower-cased (a phone number normalised)."""
+    if identifier is None:
+        return None
+    identifier = str(identifier)
+    if identifier == API_KEYS:
+        return API_KEYS
+    user = find_user(identifier)
+    if user is not None:
+        return user.get_username()
+    # AccessAttempt.username holds 255 characters.
+    return identifier.strip().lower()[:255]
+
+
+def lockout_username(request, credentials):
+    """AXES_USERNAME_CALLABLE. Axes asks several times per attempt; the answer is
+    kept on the request so the account is looked up once."""
+    if credentials:
+        identifier = credentials.get("username")
+    else:
+        identifier = getattr(request, "POST", {}).get("username")
+    names = request.__dict__.setdefault("_shouwang_lockout_names", {})
+    if identifier not in names:
+        names[identifier] = account_name(identifier)
+    return names[identifier]
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: what a locked-out attempt gets, with 429. The API:
+    JSON and Retry-After. Anything else (/login/, /admin/login/): the sign-in page
+    with its localised message."""
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"detail": api_lockout_message()}, status=429)
+        response["Retry-After"] = str(lockout_seconds())
+        return response
+    from lms.people.forms import LoginForm
+
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    context = {
+        "form": form,
+        "next": request.POST.get("next", request.GET.get("next", "")),
+        "lockout_message": login_lockout_message(),
+    }
+    response = render(request, "people/login.html", context, status=429)
+    response["Retry-After"] = str(lockout_seconds())
+    return response
