@@ -167,7 +167,9 @@ def checkin(request, token):
     if drill is None:
         return _refused(request, tokens.TokenError(Refusal.FORGED))
     if scanned_at is None:
-        scanned_at = timezone.now()
+        # When the request arrived (cms.middleware), before any cache or database
+        # call: a slow one must not make the scan late.
+        scanned_at = getattr(request, "arrived_at", None) or timezone.now()
         stamp = tokens.scan_stamp(token, scanned_at)
     if not request.user.is_authenticated:
         here = f"{request.path}?{urlencode({'scan': stamp})}"
