@@ -206,3 +206,32 @@ def test_a_password_in_the_redis_url_is_not_logged(on_redis, caplog):
     assert cache.get("x") is None
     message = next(r.getMessage() for r in caplog.records if "unreachable" in r.msg)
     assert "s3cret" not in message and "127.0.0.1:8199" in message
+
+
+def test_a_scan_delayed_by_a_slow_cache_counts_when_it_arrived(
+    client_for, world, monkeypatch
+):
+    """The scan's time is taken when the request arrives, before any cache call:
+    a check-in held up by a hanging cache is not refused as expired."""
+    import time_machine
+
+    from lms.drills import views
+
+    drill = DrillFactory(organisations=[world.company], token_seconds=30)
+    arrived = timezone.now()
+    token = tokens.token_for(drill, arrived)
+    client = client_for(world.trainee.user)
+    read_drill = views.selectors.drill_for_checkin
+    with time_machine.travel(arrived, tick=False) as clock:
+
+        def slow_cache(pk):
+            clock.shift(3 * drill.token_seconds)  # the code moved on meanwhile
+            return read_drill(pk)
+
+        monkeypatch.setattr(views.selectors, "drill_for_checkin", slow_cache)
+        done = client.post(
+            reverse("checkin", args=[token]), HTTP_ACCEPT="application/json"
+        )
+    assert done.status_code == 200 and done.json()["ok"], done.content[:300]
+    attendance = Attendance.objects.get(person=world.trainee)
+    assert attendance.scanned_at == arrived
