@@ -104,7 +104,12 @@ def hanging_server():
     thread.start()
     yield f"redis://127.0.0.1:{HANGING_PORT}/0"
     stopping.set()
+    # shutdown() wakes the thread blocked in accept(); close() alone would not, and
+    # the port would stay open for the next test.
+    with contextlib.suppress(OSError):
+        listener.shutdown(socket.SHUT_RDWR)
     listener.close()
+    thread.join(timeout=5)
     for conn in held:
         conn.close()
 
