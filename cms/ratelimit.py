@@ -1,18 +1,62 @@
 """A fixed one-minute window counter in the shared cache, so that every app server
-counts the same requests (H5P statements per user, verifications per address)."""
+counts the same requests (H5P statements per user, verifications per address).
 
+When the cache cannot count (Redis unreachable: ``cms.redis_cache.CacheUnavailable``)
+the limiter *fails open*: the count is reported as 0, so the request goes through,
+and the log says so (``shouwang.ratelimit``, once a minute per limiter, not once a
+request). Decided per limiter (docs/operations.md, "Faults"):
+
+- H5P statements per user: open. The limit only stops a runaway player flooding
+  the statement table; refusing would lose trainees' progress during an outage.
+- Verifications per address (``/v/<code>``, ``/api/v1/verify/``): open. Codes are
+  long random strings, so the limit slows enumeration rather than preventing it,
+  and a guard's qualification must stay checkable while Redis is down.
+- Sign-in failures (``lms/people/services/login_guard.py``, its own counter): open
+  as well, since ``CacheUnavailable`` is a ``ValueError`` it starts a new count; a
+  closed guard would lock every trainee out. Passwords are at least 8 characters
+  and not common ones, and the outage is logged by the cache.
+"""
+
+import logging
+import threading
 import time
 
 from django.core.cache import cache
 
+from cms.redis_cache import CacheUnavailable
+
+logger = logging.getLogger("shouwang.ratelimit")
+REPORT_INTERVAL = 60.0
+_reported = {}
+_reported_lock = threading.Lock()
+
+
+def _uncounted(scope):
+    """Log that ``scope``'s limiter could not count, once per interval per limiter
+    (the scope's first part: ``h5p-statements``, ``certs-verify``...)."""
+    limiter = scope.split(":", 1)[0]
+    now = time.monotonic()
+    with _reported_lock:
+        last = _reported.get(limiter)
+        if last is not None and now - last < REPORT_INTERVAL:
+            return
+        _reported[limiter] = now
+    logger.warning(
+        "Rate limiter %s cannot count (cache unreachable): requests let through",
+        limiter,
+    )
+
 
 def count_this_minute(scope):
     """Count one more event for ``scope`` (a string naming who and what) in the
-    current minute and return the count so far."""
+    current minute and return the count so far; 0 when the cache cannot count."""
     key = f"shouwang:rate:{scope}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=90)
     try:
         return cache.incr(key)
+    except CacheUnavailable:
+        _uncounted(scope)
+        return 0
     except ValueError:  # expired or evicted between add and incr
         cache.set(key, 1, timeout=90)
         return 1

@@ -55,6 +55,11 @@ def tree_generation(request=None):
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # The cache is unreachable (cms/redis_cache.py answers like a miss): a
+        # generation no entry has, so nothing cached is used and nothing written
+        # now can be read by anyone later.
+        generation = uuid.uuid4().hex
     return generation
 
 

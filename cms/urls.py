@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import health
 from lms.drills import views as drill_views
 from lms.people import reports
 from lms.people import urls as people_urls
@@ -14,7 +15,13 @@ from lms.people import urls as people_urls
 # Development media route: everything under media/ except H5P packages.
 MEDIA_OUTSIDE_H5P = r"^media/(?!h5p/)(?P<path>.*)$"
 
+# A database that cannot be reached answers 503, not 500 (cms/middleware.py).
+handler500 = "cms.middleware.server_error"
+
 urlpatterns = [
+    # Probes (cms/health.py): before everything, no session, no page tree.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Ahead of Wagtail's own routes for the same paths (see lms/people/reports.py).
     path("admin/reports/site-history/", reports.site_history),
     path("admin/reports/site-history/results/", reports.site_history_results),

@@ -114,6 +114,11 @@ ALLOWED = {
     "wagtailsettings:": "settings: site admins only, no personal data",
     "wagtailadmin_workflows:": "workflows and tasks: site admins only, no personal "
     "data",
+    # Site admins only; other roles' refusal has its own tests.
+    "lockouts:": "sign-in lock-outs: site admins only (tests/people/test_lockout.py)",
+    "failed-sign-ins:": "failed sign-ins: site admins only "
+    "(tests/people/test_lockout.py)",
+    "tasks:": "background tasks: site admins only (tests/certs/test_tasks.py)",
     "wagtailadmin_tag_model_autocomplete": "tags: shared vocabulary",
     "wagtailadmin_password_reset_confirm": "a one-time token mailed to its owner",
     # Public by design, with their own tests.

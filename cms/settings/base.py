@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cms import logs
 from cms.settings.env import database_from_url, env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -56,7 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: everything after it sees the client's address, not the proxy's.
+    # Before all: the request's id and arrival time; it reads the proxy's own
+    # address, so it comes before the next one (cms/middleware.py).
+    "cms.middleware.RequestIdMiddleware",
+    # Next: everything after it sees the client's address, not the proxy's.
     "cms.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,12 +105,23 @@ DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache, sessions, logs and faults (docs/operations.md, "Faults") -------------
+# Redis (REDIS_URL, a database holding nothing but this cache) through a backend that
+# answers like a miss while Redis is down or hangs (cms/redis_cache.py): pages fall
+# through to the database. The socket timeouts bound one failed call; after one the
+# cache is skipped for a few seconds. Sessions: cached_db, so the database still
+# has them when the cache does not.
 REDIS_URL = env("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
+    "socket_timeout": float(env("REDIS_TIMEOUT", "0.5")),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "cms.redis_cache.ReusingRedisCache",
+            "BACKEND": "cms.redis_cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -117,6 +132,12 @@ else:
             "LOCATION": "shouwang_cache",
         }
     }
+# Logs to standard output, every line with the request's id (cms/middleware.py sets
+# it, X-Request-ID), phone and ID numbers masked (cms/logs.py); JSON lines with
+# LOG_FORMAT=json (production's default). Server errors with their traceback.
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOGGING = logs.config(json_lines=env("LOG_FORMAT", "text") == "json", level=LOG_LEVEL)
+# --- end of cache, sessions, logs and faults --------------------------------------
 
 AUTH_USER_MODEL = "people.User"
 _VALIDATORS = "django.contrib.auth.password_validation"
@@ -309,15 +330,6 @@ CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "lms.drills.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {
-        "shouwang": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    },
-}
 
 
 def require(name, value):

@@ -1,5 +1,6 @@
 """Production: secrets and keys must come from the environment."""
 
+from cms import logs
 from cms.settings.base import *  # noqa: F403
 from cms.settings.base import (
     DEVELOPMENT_SECRET_KEY,
@@ -35,3 +36,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 # for a one-machine site without a worker. ---------------------------------------
 TASKS = tasks_setting(env("TASKS_BACKEND", "database"))
 # --- end TASKS -------------------------------------------------------------------
+
+# --- Logs and probes (docs/operations.md, "Faults") ----------------------------------
+# JSON lines unless LOG_FORMAT says otherwise; probes answer over plain HTTP (the load
+# balancer asks the app server directly).
+LOGGING = logs.config(
+    json_lines=env("LOG_FORMAT", "json") == "json",
+    level=LOG_LEVEL,  # noqa: F405
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

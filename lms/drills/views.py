@@ -217,6 +217,12 @@ def _checked_in(request, attendance, created, fresh_cookie, drill):
 SESSION_SCAN = "shouwang.drills.scan"
 
 
+def _arrived(request):
+    """When the request arrived (cms.middleware), before any cache or database
+    call: a slow one must not make the scan late."""
+    return getattr(request, "arrived_at", None) or timezone.now()
+
+
 def _remember_scan(request, token, presented):
     """A scan while logged out: kept in this browser's session (which the login
     keeps), never in the login URL, where it could be copied and forwarded. A
@@ -228,7 +234,7 @@ def _remember_scan(request, token, presented):
     if scan is not None and scan.user_id is not None:
         request.session[SESSION_SCAN] = presented
     else:
-        request.session[SESSION_SCAN] = tokens.scan_stamp(token, timezone.now())
+        request.session[SESSION_SCAN] = tokens.scan_stamp(token, _arrived(request))
 
 
 def _page_stamp(request, token, presented, user_id):
@@ -248,7 +254,7 @@ def _page_stamp(request, token, presented, user_id):
         if scan.user_id is None and in_session:
             return tokens.scan_stamp(token, scan.at, user_id)
         foreign = foreign or stamp
-    return foreign or tokens.scan_stamp(token, timezone.now(), user_id)
+    return foreign or tokens.scan_stamp(token, _arrived(request), user_id)
 
 
 def _session_user_id(request):
@@ -299,6 +305,7 @@ def checkin(request, token):
             person=person,
             stamp=presented,
             drill=drill,
+            now=_arrived(request),
             device=device,
             location=_location(request.POST),
             **client_meta(request),

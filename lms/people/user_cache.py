@@ -38,7 +38,7 @@ def user_with_person(user_id):
         cache.add(version_key, uuid.uuid4().hex, VERSION_TIMEOUT)
         version = cache.get(version_key)
     entry = found.get(key)
-    if entry is not None and entry[0] == version:
+    if version is not None and entry is not None and entry[0] == version:
         return entry[1]
     user = (
         get_user_model()
@@ -47,7 +47,9 @@ def user_with_person(user_id):
         .filter(pk=user_id)
         .first()
     )
-    if user is not None:
+    # No version: the cache is unreachable (cms/redis_cache.py answers like a miss).
+    # The database's answer is used and nothing is stored under no version.
+    if user is not None and version is not None:
         cache.set(key, (version, user), TIMEOUT)
     return user
 

@@ -1,13 +1,16 @@
 /* Check-in page: posts the check-in by itself and shows the answer in place (the
  * button does the same, and without JavaScript it posts the form as a page).
- * Over a weak signal a failed post is retried: the signed scan time in the form
- * keeps the scan valid for 15 minutes. Location is sent only if the trainee said
- * yes on an earlier check-in (the choice is kept on this phone; the result card
- * lets them change it). */
+ * Over a weak signal a failed post is retried, and so is a server that answers
+ * 500, 502, 503 or 504 (a restarting app server, a database that is down): the
+ * signed scan time in the form is sent again unchanged and keeps the scan valid for
+ * 15 minutes. The texts come from the template's data attributes (translated).
+ * Location is sent only if the trainee said yes on an earlier check-in (the choice
+ * is kept on this phone; the result card lets them change it). */
 (function () {
   "use strict";
   var KEY = "shouwang:share-location";
   var RETRY_MS = [2000, 4000, 8000, 15000];
+  var RETRY_STATUSES = [500, 502, 503, 504];
 
   function bindChoice(root) {
     var choice = root.querySelector("[data-location-choice]");
@@ -53,10 +56,11 @@
     bindChoice(result);
   }
 
-  function failed() {
+  /* Try again later; ``text`` names the status text's data attribute. */
+  function failed(text) {
     busy = false;
     button.disabled = false;
-    show(status.getAttribute("data-offline-text"));
+    show(status.getAttribute(text));
     var wait = RETRY_MS[Math.min(tries, RETRY_MS.length - 1)];
     tries += 1;
     timer = window.setTimeout(send, wait);
@@ -82,6 +86,10 @@
       },
       body: encoded()
     }).then(function (response) {
+      if (RETRY_STATUSES.indexOf(response.status) !== -1) {
+        failed("data-retry-text");
+        return null;
+      }
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") !== 0) {
         /* Not a check-in answer (an expired session, a server error page):
@@ -91,7 +99,9 @@
         return null;
       }
       return response.json().then(answered);
-    }).catch(failed);
+    }).catch(function () {
+      failed("data-offline-text");
+    });
   }
 
   form.addEventListener("submit", function (event) {
