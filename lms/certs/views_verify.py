@@ -90,18 +90,18 @@ def verify_page(request, code):
     logged as a check: the form comes back with a short message and none of the
     code."""
     meta = client_meta(request)
+    too_long = len(code) > MAX_CODE_INPUT
+    # Switching language from such a page leads to the form, not back to the code.
+    echo_none = {"language_next": reverse("verify-form")} if too_long else {}
     try:
-        if len(code) > MAX_CODE_INPUT:
+        if too_long:
             check_rate(meta["ip"])
             logger.info(
                 "Verification page: refused a %d-character code from %s",
                 len(code),
                 meta["ip"],
             )
-            context = {
-                "error": _not_a_code_message(),
-                "language_next": reverse("verify-form"),
-            }
+            context = {"error": _not_a_code_message(), **echo_none}
             return render(request, "certs/verify/form.html", context, status=400)
         result = verify(code, channel=Channel.PAGE, user=request.user, **meta)
     except RateLimited:
@@ -109,7 +109,7 @@ def verify_page(request, code):
             render(
                 request,
                 "certs/verify/limited.html",
-                {"message": RATE_LIMIT_MESSAGE},
+                {"message": RATE_LIMIT_MESSAGE, **echo_none},
                 status=429,
             )
         )
