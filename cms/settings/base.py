@@ -7,6 +7,7 @@ safe default, so ``dev``, ``test`` and ``production`` only change what they must
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from cms import logs
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI's static files for /api/v1/docs/ (no CDN: sites run offline).
     "drf_spectacular_sidecar",
+    # django-csp: its system checks catch settings in the pre-4.0 format.
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The H5P content host serves package files and the player, nothing else.
     "lms.h5p.middleware.ContentOriginMiddleware",
+    # Content-Security-Policy on every page (settings below; cms/csp.py).
+    "cms.csp.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +209,12 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAIL_I18N_ENABLED = False
+# No call home from the admin dashboard: sites run offline, and the site's
+# Content-Security-Policy allows connections to our own origin only.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Admin avatars without Gravatar: no image from another host (img-src 'self'), and
+# no hash of a staff member's e-mail address sent out.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Personal data (PIPL): ID numbers are encrypted with PII_ENCRYPTION_KEYS (Fernet keys,
 # comma-separated, newest first, so keys can be rotated) and looked up by an HMAC keyed
@@ -330,6 +341,51 @@ CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "lms.drills.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Content-Security-Policy (django-csp 4; cms/csp.py, docs/architecture.md) -------
+# Every page: only our own scripts, styles, fonts and connections; no inline script
+# (a template that truly needs one uses {{ request.csp_nonce }}, which adds the
+# nonce to the header); images also as data: URIs; forms post only to us; no page
+# may be framed. frame-src is the H5P content origin, filled in per request from
+# H5P_CONTENT_ORIGIN by the middleware. Responses that set their own policy keep it
+# (the H5P player and package files: lms/h5p/views.py).
+# The inline <style> of 500.html, allowed by its hash (that page is rendered
+# without a request, so it cannot carry a nonce; tests/cms/test_csp.py recomputes
+# the hash from the template).
+CSP_ERROR_PAGE_STYLE = "'sha256-wWGrIs7FAAr/zFcnmELFIfuFCFGkTFJRIJvv25GYCZ4='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, CSP_ERROR_PAGE_STYLE],
+        "img-src": [SELF, "data:"],
+        "frame-src": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Wagtail's admin (/admin/ only) replaces these directives. Wagtail 8 still renders
+# inline <script> in widgets (date choosers call initDateChooser() inline, and the
+# StreamField and snippet editors insert such widget HTML with jQuery, which runs
+# it); their ids differ per field, so hashes cannot list them and Wagtail's widgets
+# cannot be handed a nonce. Its editors also set inline style attributes (Draftail,
+# panels, choosers). Hence 'unsafe-inline' for scripts and styles, only for the
+# admin, which only signed-in staff reach and where Wagtail escapes what editors
+# type. Its live preview frames admin pages of our own origin, and a previewed
+# lesson frames the H5P player.
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+CSP_ADMIN_DIRECTIVES = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
+# A page previewed in the admin is rendered through the middleware as a dummy request
+# for the page's own URL (wagtail.models.preview): the site's policy, except that the
+# admin's preview panel frames it.
+CSP_PREVIEW_DIRECTIVES = {"frame-ancestors": [SELF]}
 
 
 def require(name, value):

@@ -3,6 +3,7 @@
 from cms import logs
 from cms.settings.base import *  # noqa: F403
 from cms.settings.base import (
+    CERTS_SIGNING_KEY,
     DEVELOPMENT_SECRET_KEY,
     PII_ENCRYPTION_KEYS,
     PII_HASH_KEY,
@@ -11,11 +12,16 @@ from cms.settings.base import (
     tasks_setting,
 )
 from cms.settings.env import env, env_bool
+from lms.certs.signing import decode_seed
 
 DEBUG = False
 require("SECRET_KEY", SECRET_KEY != DEVELOPMENT_SECRET_KEY and SECRET_KEY)
 require("PII_ENCRYPTION_KEYS", PII_ENCRYPTION_KEYS)
 require("PII_HASH_KEY", PII_HASH_KEY)
+# The issuer's key signs every credential and status list: production never derives
+# it from SECRET_KEY, and a malformed value stops the start-up here (the WSGI server
+# runs no system checks) instead of turning keys.json and the status lists into 500s.
+decode_seed(require("CERTS_SIGNING_KEY", CERTS_SIGNING_KEY))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -29,6 +35,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+# HSTS for every subdomain too, and consent to the browsers' preload list (both are
+# what check --deploy asks for). Set either to false only if a subdomain (the H5P
+# content origin, say) cannot serve HTTPS: preloading is hard to undo.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- TASKS: queued in the database, run by `manage.py db_worker` on any number of

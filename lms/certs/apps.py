@@ -9,5 +9,5 @@ class CertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers the deploy check that production sets its own signing key.
-        from lms.certs import signing  # noqa: F401
+        # Registers the system checks of the signing keys (lms/certs/checks.py).
+        from lms.certs import checks  # noqa: F401

@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 # Fixed label: changing it changes every development key (and every kid).
@@ -220,6 +219,9 @@ def public_key_from_jwk(jwk):
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
+SEED_BYTES = 32
+
+
 def configured_seed():
     """The base64 seed from the CERTS_SIGNING_KEY setting or environment, or None."""
     value = getattr(settings, "CERTS_SIGNING_KEY", None) or os.environ.get(
@@ -228,25 +230,44 @@ def configured_seed():
     return (value or "").strip() or None
 
 
+def decode_seed(seed_text):
+    """The 32 bytes of a CERTS_SIGNING_KEY value (base64 or base64url, padding
+    optional). Raises ImproperlyConfigured with a message that says what is wrong
+    but never repeats the value (it is a secret). Used by :func:`signing_key`, the
+    system check (lms/certs/checks.py) and production settings, so that a bad key
+    stops the start-up instead of turning the key and status-list URLs into 500s."""
+    text = seed_text.strip()
+    try:
+        seed = base64.b64decode(
+            text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4),
+            validate=True,
+        )
+    except (binascii.Error, ValueError) as error:
+        raise ImproperlyConfigured(
+            "CERTS_SIGNING_KEY is not base64: it must be the base64 of a random "
+            f"{SEED_BYTES}-byte Ed25519 seed."
+        ) from error
+    if len(seed) != SEED_BYTES:
+        raise ImproperlyConfigured(
+            f"CERTS_SIGNING_KEY must encode {SEED_BYTES} bytes (it encodes "
+            f"{len(seed)})."
+        )
+    return seed
+
+
 def signing_key():
     """The issuer's private key: CERTS_SIGNING_KEY (base64 of a 32-byte seed), or,
     in development and tests, a key derived from SECRET_KEY with HKDF (stable across
     restarts, different for every SECRET_KEY; the deploy check warns about it)."""
     seed_text = configured_seed()
     if seed_text:
-        try:
-            seed = base64.b64decode(
-                seed_text.replace("-", "+").replace("_", "/")
-                + "=" * (-len(seed_text) % 4),
-                validate=True,
-            )
-        except (binascii.Error, ValueError) as error:
-            raise ImproperlyConfigured("CERTS_SIGNING_KEY is not base64.") from error
-        if len(seed) != 32:
-            raise ImproperlyConfigured("CERTS_SIGNING_KEY must encode 32 bytes.")
+        seed = decode_seed(seed_text)
     else:
         seed = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=DERIVATION_LABEL
+            algorithm=hashes.SHA256(),
+            length=SEED_BYTES,
+            salt=None,
+            info=DERIVATION_LABEL,
         ).derive(settings.SECRET_KEY.encode("utf-8"))
     return Ed25519PrivateKey.from_private_bytes(seed)
 
@@ -340,20 +361,3 @@ def verify_signature(public_key, signature, data):
     except InvalidSignature:
         return False
     return True
-
-
-@checks.register(checks.Tags.security, deploy=True)
-def check_signing_key(app_configs=None, **kwargs):
-    """``check --deploy``: production must not sign with a key derived from
-    SECRET_KEY (rotating SECRET_KEY would silently change the issuer's key)."""
-    if settings.DEBUG or configured_seed():
-        return []
-    return [
-        checks.Warning(
-            "CERTS_SIGNING_KEY is not set: credentials are signed with a key derived "
-            "from SECRET_KEY.",
-            hint="Set CERTS_SIGNING_KEY to the base64 of a random 32-byte Ed25519 "
-            "seed and keep it secret (docs/certs-credentials.md).",
-            id="certs.W001",
-        )
-    ]

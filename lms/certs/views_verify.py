@@ -2,9 +2,12 @@
 certificates (HTML and PDF) and the station scanner. Thin views: the work is in
 lms.certs.verification and lms.certs.certificates."""
 
+import logging
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -36,6 +39,27 @@ from lms.certs.verification import (
 from lms.people import photos
 
 MAX_SCAN_LENGTH = 1000
+# Longer than any code as printed or typed (16 characters, perhaps in groups with
+# spaces or hyphens; the form takes 40): a longer one is refused with the form,
+# and none of it is echoed (a 60,000-character code used to come back twice).
+MAX_CODE_INPUT = 64
+# The rate limit's window is one minute (lms.certs.verification.check_rate).
+RETRY_AFTER_SECONDS = "60"
+
+logger = logging.getLogger("shouwang.certs")
+
+
+def _not_a_code_message():
+    return _(
+        "That is not a verification code: 16 letters and digits, as printed under "
+        "the QR code."
+    )
+
+
+def _rate_limited(response):
+    """A 429 tells when to come back, on the page as in the API."""
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 # --- the public page -----------------------------------------------------------
@@ -51,10 +75,7 @@ def verify_form(request):
     context = {}
     if code:  # typed, but not a code: say so and keep what was typed
         context = {
-            "error": _(
-                "That is not a verification code: 16 letters and digits, as "
-                "printed under the QR code."
-            ),
+            "error": _not_a_code_message(),
             "typed": request.GET.get("code", "")[:40],
         }
     return render(
@@ -65,17 +86,33 @@ def verify_form(request):
 @never_cache
 @require_GET
 def verify_page(request, code):
-    """``/v/<code>``: what the QR code on a certificate opens. No login."""
+    """``/v/<code>``: what the QR code on a certificate opens. No login. A code
+    longer than any real one counts against the limit but is neither looked up nor
+    logged as a check: the form comes back with a short message and none of the
+    code."""
+    meta = client_meta(request)
+    too_long = len(code) > MAX_CODE_INPUT
+    # Switching language from such a page leads to the form, not back to the code.
+    echo_none = {"language_next": reverse("verify-form")} if too_long else {}
     try:
-        result = verify(
-            code, channel=Channel.PAGE, user=request.user, **client_meta(request)
-        )
+        if too_long:
+            check_rate(meta["ip"])
+            logger.info(
+                "Verification page: refused a %d-character code from %s",
+                len(code),
+                meta["ip"],
+            )
+            context = {"error": _not_a_code_message(), **echo_none}
+            return render(request, "certs/verify/form.html", context, status=400)
+        result = verify(code, channel=Channel.PAGE, user=request.user, **meta)
     except RateLimited:
-        return render(
-            request,
-            "certs/verify/limited.html",
-            {"message": RATE_LIMIT_MESSAGE},
-            status=429,
+        return _rate_limited(
+            render(
+                request,
+                "certs/verify/limited.html",
+                {"message": RATE_LIMIT_MESSAGE, **echo_none},
+                status=429,
+            )
         )
     return render(request, "certs/verify/result.html", {"result": result})
 
@@ -89,7 +126,7 @@ def verify_photo(request, code):
     try:
         check_rate(client_meta(request)["ip"], scope="certs-verify-photo")
     except RateLimited:
-        return HttpResponse(RATE_LIMIT_MESSAGE, status=429)
+        return _rate_limited(HttpResponse(RATE_LIMIT_MESSAGE, status=429))
     record = (
         QualificationRecord.objects.filter(code=normalise_code(code))
         .select_related("person")
@@ -175,7 +212,7 @@ class VerifyAPIView(APIView):
             return Response(
                 {"detail": str(RATE_LIMIT_MESSAGE)},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": "60"},
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
             )
         response = Response(result_data(request, result))
         response["Cache-Control"] = "no-store"

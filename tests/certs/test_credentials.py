@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext
 
-from lms.certs import credentials, signing, status_list
+from lms.certs import checks, credentials, signing, status_list
 from lms.certs.services.issuing import record_reinstate, record_revoke, record_suspend
 from lms.people.services.roles import roles_ensure
 from tests.factories.certs import QualificationRecordFactory, QualificationTypeFactory
@@ -251,12 +251,12 @@ def test_bad_configured_key(settings):
 def test_deploy_check(settings):
     settings.DEBUG = False
     settings.CERTS_SIGNING_KEY = ""
-    assert [m.id for m in signing.check_signing_key()] == ["certs.W001"]
+    assert [m.id for m in checks.check_signing_key()] == ["certs.W001"]
     settings.CERTS_SIGNING_KEY = base64.b64encode(bytes(32)).decode()
-    assert signing.check_signing_key() == []
+    assert checks.check_signing_key() == []
     settings.DEBUG = True
     settings.CERTS_SIGNING_KEY = ""
-    assert signing.check_signing_key() == []
+    assert checks.check_signing_key() == []
 
 
 # --- Published keys -----------------------------------------------------------------

@@ -432,3 +432,57 @@ def test_a_typed_non_code_gets_the_form_back_with_a_message(client):
     response = client.get("/v/", {"code": "AB/CD"})
     assert response.status_code == 400
     assert response.context["typed"] == "AB/CD" and response.context["error"]
+
+
+# --- 429s say when to come back; overlong codes are not echoed -----------------
+
+
+def test_the_rate_limited_page_sends_retry_after_like_the_api(client, settings):
+    settings.CERTS_VERIFY_RATE_PER_MINUTE = 1
+    record = QualificationRecordFactory(person__photo="photos/x.jpg")
+    assert client.get(reverse("verify", args=[record.code])).status_code == 200
+    page = client.get(reverse("verify", args=[record.code]))
+    assert page.status_code == 429 and page["Retry-After"] == "60"
+    api = client.get(reverse("api-verify", args=[record.code]))
+    assert api.status_code == 429 and api["Retry-After"] == page["Retry-After"]
+
+
+def test_the_rate_limited_photo_sends_retry_after(client, settings):
+    settings.CERTS_VERIFY_RATE_PER_MINUTE = 1
+    client.get(reverse("verify-photo", args=["ABCDEFGHJKLMNPQR"]))
+    photo = client.get(reverse("verify-photo", args=["ABCDEFGHJKLMNPQR"]))
+    assert photo.status_code == 429 and photo["Retry-After"] == "60"
+
+
+def test_an_overlong_code_gets_the_form_back_without_an_echo(client, caplog):
+    code = "A" * 60_000
+    with caplog.at_level("INFO", logger="shouwang.certs"):
+        response = client.get(reverse("verify", args=[code]))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["error"] and not response.context.get("typed")
+    assert "A" * 65 not in html  # neither in the page nor in the language form
+    assert len(response.content) < 20_000  # was 122 KB: the code, twice
+    assert not VerificationLog.objects.exists()  # refused, not looked up
+    assert "refused a 60000-character code" in caplog.text
+
+
+def test_the_longest_accepted_code_is_checked_as_usual(client):
+    response = client.get(reverse("verify", args=["A" * 64]))
+    assert response.status_code == 200
+    assert 'data-verdict="not_found"' in response.content.decode()
+    assert VerificationLog.objects.get().verdict == Verdict.NOT_FOUND
+
+
+def test_overlong_codes_count_against_the_limit(client, settings):
+    settings.CERTS_VERIFY_RATE_PER_MINUTE = 1
+    assert client.get(reverse("verify", args=["A" * 100])).status_code == 400
+    response = client.get(reverse("verify", args=["A" * 100]))
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "A" * 65 not in response.content.decode()
+
+
+def test_a_long_typed_non_code_is_not_echoed_by_the_page(client):
+    response = client.get("/v/", {"code": "B" * 5000})
+    assert response.status_code == 400
+    assert "B" * 41 not in response.content.decode()
