@@ -96,7 +96,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 TASKS = tasks_setting(env("TASKS_BACKEND", "database"))
 # --- end TASKS -------------------------------------------------------------------
 
-# --- MAIL: the SMTP server when EMAIL_BACKEND is the SMTP one (deploy/shouwang.env.example)
+# --- MAIL: the SMTP server for the SMTP EMAIL_BACKEND (deploy/shouwang.env.example)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")

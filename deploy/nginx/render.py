@@ -243,7 +243,7 @@ def standalone(site_text, folder):
         import pwd
 
         user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n"
-    return f"""# Stand-alone copy for checks (render.py --standalone); not for production.
+    return f"""# Stand-alone copy for checks (render.py --standalone), not production.
 {user}worker_processes 2;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
