@@ -1,0 +1,710 @@
+"""`make cluster-check`: the production set-up on real engines, on this machine.
+
+Starts its own PostgreSQL cluster (initdb, a spare port), its own Redis
+(``--save ''``), migrates, seeds CLUSTER_CHECK_TRAINEES (1,000) trainees and open
+drills with bench/checkin.py's own setup, collects the static files, and starts
+nginx (deploy/nginx/render.py) in front of TWO gunicorn app servers on production
+settings (test keys from the environment) and one task worker (``manage.py
+db_worker``). Then:
+
+1. throughput: a short burst of whole scans straight to one app server, then the
+   same through nginx to both (scans/s);
+2. the whole-scan burst through nginx: every trainee, 50 at a time, GETs
+   /c/<token> with its session cookie, reads the page's check-in form (every field,
+   whatever it holds: the CSRF token, the scan stamp) and POSTs it back as the
+   page's script does, retrying a 5xx or a broken connection with the script's
+   backoff and the same fields (the scan stamp is kept). Meanwhile one app server
+   is killed (SIGKILL) and PostgreSQL is stopped for 10 seconds;
+3. the drill is closed, and the worker issues the qualification that one attended
+   drill of this type allows (a rule seeded here).
+
+A handful of trainees sign in through the real login form first; the others get
+their session as bench/checkin.py makes them (written to the session store as a
+login would), because a password check costs ~0.8 s of CPU and a thousand of them
+would take this 2-core machine minutes.
+
+Everything started is stopped on the way out (also on Ctrl-C or an error) and the
+working folder removed (CLUSTER_CHECK_KEEP=1 keeps it). The last line printed is
+``cluster check: N scans, N rows, 0 lost, 0 duplicate, K qualifications issued by
+the worker``; the exit status is non-zero on any loss, duplicate or missing
+qualification. Ports: CLUSTER_CHECK_PORT_BASE (8161) and the four after it.
+"""
+
+import asyncio
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cluster_client import Phone, http  # noqa: E402
+
+PY = sys.executable
+TRAINEES = int(os.environ.get("CLUSTER_CHECK_TRAINEES", "1000"))
+CONCURRENCY = int(os.environ.get("CLUSTER_CHECK_CONCURRENCY", "50"))
+SHORT_BURST = int(os.environ.get("CLUSTER_CHECK_SHORT_BURST", "300"))
+LOGINS = int(os.environ.get("CLUSTER_CHECK_LOGINS", "5"))
+APP_WORKERS = int(os.environ.get("CLUSTER_CHECK_APP_WORKERS", "2"))
+BASE = int(os.environ.get("CLUSTER_CHECK_PORT_BASE", "8161"))
+PORTS = {"nginx": BASE, "app1": BASE + 1, "app2": BASE + 2, "pg": BASE + 3}
+PORTS["redis"] = BASE + 4
+KEEP = os.environ.get("CLUSTER_CHECK_KEEP") == "1"
+PG_DOWN_SECONDS = 10
+QUALIFICATION_CODE = "CLUSTER-AT"
+WORKER_ID = "cluster-check"
+DRILL_TYPE = "anti_terror"  # the burst drill's type; the other drills are "fire"
+PASSWORD = "cluster-check-password-1"  # noqa: S105 - a throw-away local database
+TEST_KEYS = {
+    "SECRET_KEY": "cluster-check-loopback-only-not-a-secret-0123456789abcdef",
+    "PII_ENCRYPTION_KEYS": "c2hvdXdhbmctYmVuY2gta2V5LTMyLWJ5dGVzLW9rISE=",
+    "PII_HASH_KEY": "cluster-check-hash-key",
+    "CERTS_SIGNING_KEY": "Y2x1c3Rlci1jaGVjay1zaWduaW5nLXNlZWQtMzJieXQ=",
+}
+
+
+def say(*parts):
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    sys.stdout.flush()
+
+
+# --- processes ------------------------------------------------------------------
+
+
+class Cluster:
+    """Everything this run starts, so that ``stop`` can end exactly that."""
+
+    def __init__(self, work):
+        self.work = work
+        self.procs = {}  # name -> Popen (each in its own process group)
+        self.pg_data = work / "pg"
+        self.pg_bin = None
+        self.env = {}
+        self.worker_restarts = 0
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+
+    # PostgreSQL refuses to run as root: as root, its commands run as "postgres".
+    def _as_pg(self, args):
+        if os.geteuid() == 0:
+            return ["runuser", "-u", "postgres", "--", *args]
+        return args
+
+    def spawn(self, name, args, **kwargs):
+        log = (self.work / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(  # noqa: S603 - our own commands
+            args,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **kwargs,
+        )
+        return self.procs[name]
+
+    def end(self, name, sig=signal.SIGTERM, wait=20):
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+    def pg_start(self):
+        subprocess.run(  # noqa: S603
+            self._as_pg(
+                [
+                    str(self.pg_bin / "pg_ctl"),
+                    "-D",
+                    str(self.pg_data),
+                    "-l",
+                    str(self.work / "pglog" / "postgresql.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-p {PORTS['pg']} -c listen_addresses=127.0.0.1 "
+                    "-c unix_socket_directories='' -c max_connections=100",
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def pg_stop(self, mode="fast"):
+        if not (self.pg_data / "postmaster.pid").exists():
+            return
+        subprocess.run(  # noqa: S603
+            self._as_pg(
+                [str(self.pg_bin / "pg_ctl"), "-D", str(self.pg_data), "-m", mode]
+                + ["-w", "-t", "30", "stop"]
+            ),
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def pg_init(self):
+        initdbs = sorted(
+            glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+            key=lambda p: int(p.split("/")[4]),
+        )
+        if not initdbs:
+            sys.exit("cluster check: no PostgreSQL server (/usr/lib/postgresql/*)")
+        self.pg_bin = Path(initdbs[-1]).parent
+        self.pg_data.mkdir()
+        (self.work / "pglog").mkdir()
+        if os.geteuid() == 0:
+            uid = pwd.getpwnam("postgres").pw_uid
+            for path in (self.pg_data, self.work / "pglog"):
+                os.chown(path, uid, -1)
+        subprocess.run(  # noqa: S603
+            self._as_pg(
+                [
+                    str(self.pg_bin / "initdb"),
+                    "-D",
+                    str(self.pg_data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-instructions",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self.pg_start()
+        subprocess.run(  # noqa: S603
+            self._as_pg(
+                [
+                    str(self.pg_bin / "psql"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(PORTS["pg"]),
+                    "-U",
+                    "postgres",
+                    "-qc",
+                    "CREATE DATABASE shouwang",
+                ]
+            ),
+            check=True,
+        )
+
+    def gunicorn(self, name):
+        return self.spawn(
+            name,
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "cms.wsgi:application",
+                f"--bind=127.0.0.1:{PORTS[name]}",
+                f"--workers={APP_WORKERS}",
+                "--timeout=60",
+                "--graceful-timeout=5",
+                "--log-level=warning",
+            ],
+            env=self.env,
+        )
+
+    def worker(self):
+        """The task worker, started as deploy/systemd/shouwang-worker.service
+        starts it: tasks this worker id left running are queued again first."""
+        manage = [PY, "manage.py"]
+        subprocess.run(  # noqa: S603
+            [*manage, "requeue_tasks", "--worker", WORKER_ID],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return self.spawn(
+            "worker",
+            [*manage, "db_worker", "--worker-id", WORKER_ID]
+            + ["--interval", "1", "--no-reload"],
+            env=self.env,
+        )
+
+    def keep_worker_up(self):
+        """systemd's Restart=always for the worker: db_worker exits when the
+        database goes away; start it again (after RestartSec) until it stays up.
+        Returns how many times it was restarted."""
+        with self.lock:
+            proc = self.procs.get("worker")
+            if self.stopping.is_set() or (proc is not None and proc.poll() is None):
+                return self.worker_restarts
+            self.procs.pop("worker", None)
+            self.worker_restarts += 1
+            # The database still down: the requeue fails; try again next time.
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self.worker()
+        return self.worker_restarts
+
+    def supervise_worker(self):
+        """Check the worker every RestartSec (2 s), in a thread, until stop()."""
+
+        def loop():
+            while not self.stopping.wait(2):
+                self.keep_worker_up()
+
+        threading.Thread(target=loop, daemon=True).start()
+
+    def stop(self):
+        """Stop all that this run started, newest first."""
+        with self.lock:
+            self.stopping.set()
+        for name in list(self.procs)[::-1]:
+            self.end(name)
+        if self.pg_bin is not None:
+            self.pg_stop("immediate")
+
+
+def wait_port(port, seconds=60, proc=None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process on port {port} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+def ports_free():
+    for name, port in PORTS.items():
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                sys.exit(
+                    f"cluster check: port {port} ({name}) is taken; set "
+                    "CLUSTER_CHECK_PORT_BASE to five free ports"
+                )
+
+
+def django_env(work):
+    nginx = f"127.0.0.1:{PORTS['nginx']}"
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("BENCH_")},
+        **TEST_KEYS,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PORTS['pg']}/shouwang",
+        "REDIS_URL": f"redis://127.0.0.1:{PORTS['redis']}/0",
+        "TASKS_BACKEND": "database",
+        "SITE_BASE_URL": f"http://{nginx}",
+        "H5P_CONTENT_ORIGIN": f"http://localhost:{PORTS['nginx']}",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        # Plain HTTP on the loopback: no TLS to redirect to.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "PRIVATE_MEDIA_ROOT": str(work / "private"),
+        "MEDIA_STORAGE": "filesystem",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+# --- seeding (in this process, production settings) -----------------------------
+
+
+def seed():
+    """bench/checkin.py's trainees and drills, the burst drill of its own type, a
+    rule that one attended drill of that type is a qualification, and a password
+    for the trainees who sign in through the form."""
+    env = dict(os.environ)
+    import bench.checkin as checkin  # sets bench variables on import: undone below
+
+    os.environ.clear()
+    os.environ.update(env)
+    made = checkin.setup(TRAINEES)
+
+    from django.contrib.auth.hashers import make_password
+
+    from lms.certs.constants import Category, RequirementKind
+    from lms.certs.models import QualificationType, Requirement
+    from lms.drills.models import Drill
+    from lms.people.models import User
+
+    burst = made["drills"]["burst"]
+    Drill.objects.filter(pk=burst.pk).update(drill_type=DRILL_TYPE)
+    burst.refresh_from_db()
+    qtype = QualificationType.objects.create(
+        code=QUALIFICATION_CODE,
+        name="集群检查演练合格",
+        category=Category.ANTI_TERROR,
+        validity_months=12,
+    )
+    Requirement.objects.create(
+        qualification_type=qtype,
+        kind=RequirementKind.DRILL_ATTENDED,
+        drill_type=DRILL_TYPE,
+        within_months=12,
+    )
+    # One hash for the few who sign in (each hash costs ~0.8 s of CPU).
+    users = list(User.objects.filter(pk__in=made["user_ids"]).order_by("pk"))
+    login_users = users[:LOGINS]
+    User.objects.filter(pk__in=[u.pk for u in login_users]).update(
+        password=make_password(PASSWORD)
+    )
+    tokens = {k: checkin.token(d) for k, d in made["drills"].items()}
+    return {
+        "sessions": made["sessions"],
+        "usernames": [u.username for u in users[: len(made["sessions"])]],
+        "login_count": len(login_users),
+        "drills": made["drills"],
+        "tokens": tokens,
+        "qtype": qtype,
+    }
+
+
+def rows_for(drill, expected):
+    from lms.drills.constants import CheckinMethod
+    from lms.drills.models import Attendance
+
+    rows = Attendance.objects.filter(drill=drill).exclude(method=CheckinMethod.CLOSING)
+    n = rows.count()
+    people = rows.values("person_id").distinct().count()
+    return {"rows": n, "people": people, "lost": expected - people}
+
+
+# --- load ------------------------------------------------------------------------
+
+
+async def burst(phones, path, port, *, during=None):
+    """Every phone scans ``path`` through ``port``; CONCURRENCY at a time.
+    ``during(progress)`` runs alongside, told how many have finished."""
+    sem = asyncio.Semaphore(CONCURRENCY)
+    done = [0]
+
+    async def one(phone):
+        async with sem:
+            await phone.scan(path, port)
+            done[0] += 1
+
+    t0 = time.monotonic()
+    tasks = [asyncio.create_task(one(p)) for p in phones]
+    side = asyncio.create_task(during(done, len(phones))) if during else None
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - t0
+    if side:
+        await side
+    return elapsed
+
+
+def chaos(cluster):
+    """Kill app2 a fifth of the way in; stop PostgreSQL for PG_DOWN_SECONDS at
+    two fifths; bring both back (as systemd would restart the app server)."""
+    events = []
+
+    async def run(done, total):
+        loop = asyncio.get_running_loop()
+        while done[0] < total // 5:
+            await asyncio.sleep(0.05)
+        cluster.end("app2", signal.SIGKILL)
+        events.append(f"app2 killed (SIGKILL) after {done[0]} scans")
+        while done[0] < 2 * total // 5:
+            await asyncio.sleep(0.05)
+        t = time.monotonic()
+        await loop.run_in_executor(None, cluster.pg_stop, "fast")
+        events.append(f"PostgreSQL stopped after {done[0]} scans")
+        await asyncio.sleep(max(0.0, PG_DOWN_SECONDS - (time.monotonic() - t)))
+        await loop.run_in_executor(None, cluster.pg_start)
+        events.append(
+            f"PostgreSQL back after {time.monotonic() - t:.1f} s ({done[0]} scans)"
+        )
+        proc = cluster.gunicorn("app2")
+        await loop.run_in_executor(None, wait_port, PORTS["app2"], 60, proc)
+        events.append(f"app2 restarted ({done[0]} scans)")
+
+    return run, events
+
+
+async def sign_in(phones, usernames, count, port):
+    """The first ``count`` phones sign in through the login form instead of their
+    seeded session."""
+    for phone, username in list(zip(phones, usernames, strict=False))[:count]:
+        phone.cookies.pop("sessionid", None)
+        await phone.login(username, PASSWORD, port)
+
+
+def summary(phones):
+    ok = sum(1 for p in phones if p.ok)
+    retries = sum(p.retries for p in phones)
+    kinds = {}
+    for p in phones:
+        for kind in p.errors:
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return ok, retries, kinds
+
+
+async def run_load(cluster, meta):
+    sessions = meta["sessions"]
+    nginx = PORTS["nginx"]
+
+    def phones_for(count):
+        return [Phone(session=s) for s in sessions[:count]]
+
+    say("[cluster] warm-up through nginx")
+    await burst(phones_for(min(100, TRAINEES)), f"/c/{meta['tokens']['warmup']}", nginx)
+
+    short = min(SHORT_BURST, TRAINEES)
+    single = phones_for(short)
+    t_single = await burst(single, f"/c/{meta['tokens']['double']}", PORTS["app1"])
+    both = phones_for(short)
+    t_both = await burst(both, f"/c/{meta['tokens']['queries']}", nginx)
+    throughput = {
+        "single": (short / t_single, summary(single)),
+        "nginx": (short / t_both, summary(both)),
+    }
+
+    phones = [Phone(session=s) for s in sessions]
+    await sign_in(phones, meta["usernames"], meta["login_count"], nginx)
+    signed_in = sum(1 for p in phones[: meta["login_count"]] if p.signed_in)
+    say(f"[cluster] {signed_in}/{meta['login_count']} trainees signed in by the form")
+    during, events = chaos(cluster)
+    say(f"[cluster] whole-scan burst: {len(phones)} trainees, {CONCURRENCY} at a time")
+    t_burst = await burst(phones, f"/c/{meta['tokens']['burst']}", nginx, during=during)
+    return throughput, phones, t_burst, events
+
+
+async def nginx_rules():
+    """What nginx itself must refuse or serve, checked through it."""
+    port = PORTS["nginx"]
+    checks = {}
+    status, _h, _b = await http("GET", "/media/h5p/x/h5p.json", port)
+    checks["/media/h5p/ on the site: 404"] = status == 404
+    status, _h, _b = await http("GET", "/people/", port, host=f"localhost:{port}")
+    checks["site pages on the content host: 404"] = status == 404
+    status, headers, _b = await http("GET", "/static/js/checkin.js", port)
+    checks["static files served"] = status == 200
+    status, _h, _b = await http("GET", "/", port, host="elsewhere.example")
+    checks["unknown host names dropped"] = status is None
+    return checks
+
+
+# --- the run ---------------------------------------------------------------------
+
+
+def wait_for_qualifications(qtype, expected, seconds=180):
+    from lms.certs.models import QualificationRecord
+
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        n = QualificationRecord.objects.filter(qualification_type=qtype).count()
+        if n >= expected:
+            break
+        time.sleep(1)
+    return n
+
+
+def worker_ran_it():
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(task_path__endswith="issue_for_people")
+    return [(r.status, r.worker_ids) for r in rows]
+
+
+def main():  # noqa: PLR0915 - one story, told in order
+    if shutil.which("nginx") is None:
+        sys.exit("cluster check: nginx is missing (make cluster-check installs it)")
+    if shutil.which("redis-server") is None:
+        sys.exit("cluster check: redis-server is missing")
+    ports_free()
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="shouwang-cluster-"))
+    work.chmod(0o755)
+    cluster = Cluster(work)
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    failed = True
+    final = "cluster check: did not finish (see above)"
+    try:
+        say(f"[cluster] working folder {work}")
+        cluster.pg_init()
+        cluster.spawn(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(PORTS["redis"]),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(work),
+            ],
+        )
+        wait_port(PORTS["redis"])
+        cluster.env = django_env(work)
+        os.environ.update(cluster.env)
+        for sub in ("media", "private", "static", "nginx"):
+            (work / sub).mkdir()
+        (work / "private").chmod(0o700)
+
+        t = time.monotonic()
+        # collectstatic needs no database: it runs beside the migration and seed.
+        collect = cluster.spawn(
+            "collectstatic",
+            [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+            env=cluster.env,
+        )
+        import django
+
+        django.setup()
+        meta = seed()
+        say(
+            f"[cluster] PostgreSQL {cluster.pg_bin.parent.name} and Redis up; "
+            f"migrated and seeded {TRAINEES} trainees in {time.monotonic() - t:.0f} s"
+        )
+        from django.db import connections
+
+        connections.close_all()
+        if collect.wait() != 0:
+            raise RuntimeError(f"collectstatic failed: {work}/collectstatic.log")
+        cluster.procs.pop("collectstatic")
+        say(f"[cluster] collectstatic done after {time.monotonic() - t:.0f} s")
+
+        site = subprocess.run(  # noqa: S603
+            [
+                PY,
+                str(ROOT / "deploy" / "nginx" / "render.py"),
+                "--upstream",
+                f"127.0.0.1:{PORTS['app1']}",
+                "--upstream",
+                f"127.0.0.1:{PORTS['app2']}",
+                "--listen",
+                f"127.0.0.1:{PORTS['nginx']}",
+                "--standalone",
+                str(work / "nginx"),
+            ],
+            env=cluster.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        conf = work / "nginx" / "nginx.conf"
+        conf.write_text(site)
+        nginx_args = ["nginx", "-c", str(conf), "-e", str(work / "nginx" / "error.log")]
+        subprocess.run([*nginx_args, "-t", "-q"], check=True)  # noqa: S603
+        for name in ("app1", "app2"):
+            cluster.gunicorn(name)
+        cluster.spawn("nginx", [*nginx_args, "-g", "daemon off;"])
+        cluster.worker()
+        cluster.supervise_worker()
+        for name in ("app1", "app2", "nginx"):
+            wait_port(PORTS[name], proc=cluster.procs[name])
+        say(
+            f"[cluster] nginx :{PORTS['nginx']} -> gunicorn :{PORTS['app1']} "
+            f"and :{PORTS['app2']} ({APP_WORKERS} workers each), db_worker"
+        )
+
+        rules = asyncio.run(nginx_rules())
+        throughput, phones, t_burst, events = asyncio.run(run_load(cluster, meta))
+        for event in events:
+            say(f"[cluster]   {event}")
+
+        from lms.drills.services import drill_close
+
+        drill = meta["drills"]["burst"]
+        rows = rows_for(drill, len(phones))
+        ok, retries, kinds = summary(phones)
+        say(
+            f"[cluster] burst done in {t_burst:.1f} s: {ok} answered, {retries} "
+            f"retries {kinds or ''}"
+        )
+        t = time.monotonic()
+        drill_close(drill=drill, actor=None)
+        issued = wait_for_qualifications(meta["qtype"], rows["people"])
+        tasks = worker_ran_it()
+        by_worker = all(
+            status == "SUCCESSFUL" and WORKER_ID in ids for status, ids in tasks
+        )
+        say(
+            f"[cluster] drill closed; the worker issued {issued} qualifications in "
+            f"{time.monotonic() - t:.1f} s (tasks: {tasks[:3]})"
+        )
+        for name, good in rules.items():
+            say(f"[cluster] nginx: [{'ok' if good else 'FAILED'}] {name}")
+        single_rate, single_sum = throughput["single"]
+        nginx_rate, nginx_sum = throughput["nginx"]
+        say(
+            f"[cluster] throughput, {min(SHORT_BURST, TRAINEES)} whole scans (GET + "
+            f"POST) {CONCURRENCY} at a time: one gunicorn direct "
+            f"{single_rate:.0f} scans/s ({single_sum[0]} ok), nginx -> two "
+            f"gunicorns {nginx_rate:.0f} scans/s ({nginx_sum[0]} ok)"
+        )
+        for key, label in (("single", "one gunicorn"), ("nginx", "nginx")):
+            _ok, _retries, kinds = throughput[key][1]
+            if kinds:
+                say(f"[cluster]   short burst via {label}: {kinds}")
+        say(
+            f"[cluster] db_worker restarted {cluster.worker_restarts} times "
+            "(it exits when the database goes away; systemd's Restart=always "
+            "brings it back, as this check does)"
+        )
+        say(f"[cluster] total {time.monotonic() - started:.0f} s")
+        duplicates = rows["rows"] - rows["people"]
+        failed = (
+            rows["lost"] != 0
+            or duplicates != 0
+            or ok != len(phones)
+            or issued != rows["people"]
+            or not tasks
+            or not by_worker
+            or not all(rules.values())
+        )
+        final = (
+            f"cluster check: {len(phones)} scans, {rows['rows']} rows, "
+            f"{rows['lost']} lost, {duplicates} duplicate, {issued} qualifications "
+            "issued by the worker"
+        )
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001, S110 - settings may never have loaded
+            pass
+        cluster.stop()
+        if KEEP:
+            say(f"[cluster] kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    say(final)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
