@@ -665,6 +665,9 @@ def main():  # noqa: PLR0915 - one story, told in order
             f"[cluster] burst done in {t_burst:.1f} s: {ok} answered, {retries} "
             f"retries {kinds or ''}"
         )
+        for phone in [p for p in phones if not p.ok][:3]:
+            page = phone.last_page.decode("utf-8", "replace")
+            say(f"[cluster]   failed: {phone.errors} {' '.join(page.split())[:600]}")
         t = time.monotonic()
         drill_close(drill=drill, actor=None)
         issued = wait_for_qualifications(meta["qtype"], rows["people"])

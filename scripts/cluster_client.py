@@ -67,7 +67,11 @@ async def http(method, path, port, headers=None, body=b"", host=None):
         name, _, value = line.partition(":")
         got.setdefault(name.strip().lower(), []).append(value.strip())
     if "chunked" in ",".join(got.get("transfer-encoding", [])):
+        if not payload.endswith(b"0\r\n\r\n"):
+            return None, {}, b""  # cut off: the server died while answering
         payload = _dechunk(payload)
+    elif "content-length" in got and len(payload) < int(got["content-length"][0]):
+        return None, {}, b""  # cut off: the server died while answering
     return status, got, payload
 
 
@@ -123,6 +127,7 @@ class Phone:
         self.retries = 0
         self.errors = []
         self.answer = None
+        self.last_page = b""  # the page of a failed scan, to say why
 
     def _headers(self, extra=None):
         headers = {"User-Agent": USER_AGENT}
@@ -172,10 +177,12 @@ class Phone:
         page = await self._with_retries(lambda: self._request("GET", path, port))
         if page[0] != 200:
             self.errors.append(f"page HTTP {page[0]}")
+            self.last_page = page[2][:3000]
             return
         form = page_form(page[2], "checkin-form")
         if form is None:
             self.errors.append("no form on the page")
+            self.last_page = page[2][:3000]
             return
         action = urljoin(path, form["action"]) if form["action"] else path
         body = urlencode(form["fields"]).encode()

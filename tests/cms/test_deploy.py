@@ -501,3 +501,89 @@ def test_nginx_body_limits_by_location(nginx_site):
     assert post("/admin/h5p/add/", limits["admin"] + 1)[0] == 413
     assert post("/h5p/statements/", limits["statement"] + 1)[0] == 413
     assert post("/h5p/statements/", limits["statement"])[0] == 200
+
+
+# --- the cluster check's phone ----------------------------------------------------
+
+
+def load_client():
+    spec = importlib.util.spec_from_file_location(
+        "shouwang_cluster_client", ROOT / "scripts" / "cluster_client.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CHECKIN_PAGE = b"""<html><body>
+<form method="get" action="/search/"><input name="q" value="x"></form>
+<form method="post" id="checkin-form">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok&amp;en">
+  <input type="hidden" name="scan" value="stamp-1">
+  <input type="checkbox" name="consent" value="yes">
+  <input type="checkbox" name="remember" value="on" checked>
+  <button type="submit" name="go">Check in</button>
+</form></body></html>"""
+
+
+def test_phone_posts_back_every_field_of_the_checkin_form():
+    """Whatever the form holds (the stamp in a field or not), it goes back as a
+    browser would send it: hidden fields, checked boxes, entities decoded."""
+    form = load_client().page_form(CHECKIN_PAGE, "checkin-form")
+    assert form["fields"] == [
+        ("csrfmiddlewaretoken", "tok&en"),
+        ("scan", "stamp-1"),
+        ("remember", "on"),
+    ]
+
+
+def test_phone_retries_a_failed_post_with_the_same_stamp(monkeypatch):
+    """A page cut off half-way is loaded again; a 502 (an app server killed
+    mid-request) and a dropped connection are retried with the same fields, as
+    static/js/checkin.js retries."""
+    import asyncio
+
+    client = load_client()
+    monkeypatch.setattr(client, "RETRY_SECONDS", [0])
+    (port,) = free_ports(1)
+    posts, gets = [], []
+
+    async def serve(reader, writer):
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+        body = await reader.readexactly(length) if length else b""
+        if head.startswith(b"GET"):
+            gets.append(head)
+            answer = b"HTTP/1.1 200 OK\r\nSet-Cookie: csrftoken=c1; Path=/\r\n"
+            if len(gets) == 1:  # the server dies half-way through the page
+                answer += b"Content-Length: 99999\r\n"
+            answer += b"Content-Type: text/html\r\n\r\n" + CHECKIN_PAGE
+        else:
+            posts.append((body, re.search(rb"Cookie: ([^\r]*)", head).group(1)))
+            if len(posts) == 1:
+                answer = b"HTTP/1.1 502 Bad Gateway\r\n\r\n"
+            elif len(posts) == 2:
+                answer = b""  # the connection drops
+            else:
+                answer = (
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                    b'{"ok": true, "html": "<p>ok</p>"}'
+                )
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    async def scenario():
+        server = await asyncio.start_server(serve, "127.0.0.1", port)
+        async with server:
+            phone = client.Phone(session="s1")
+            await phone.scan("/c/abc", port)
+            return phone
+
+    phone = asyncio.run(scenario())
+    assert phone.ok
+    assert len(gets) == 2
+    assert phone.retries == 3
+    bodies = {body for body, _cookie in posts}
+    assert bodies == {b"csrfmiddlewaretoken=tok%26en&scan=stamp-1&remember=on"}
+    assert all(cookie == b"sessionid=s1; csrftoken=c1" for _b, cookie in posts)
