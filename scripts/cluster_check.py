@@ -463,9 +463,9 @@ def main():  # noqa: PLR0915 - one story, told in order
             if kinds:
                 say(f"[cluster]   short burst via {label}: {kinds}")
         say(
-            f"[cluster] db_worker restarted {cluster.worker_restarts} times "
-            "(it exits when the database goes away; systemd's Restart=always "
-            "brings it back, as this check does)"
+            f"[cluster] db_worker found stopped {cluster.worker_restarts} times and "
+            "started again (it exits when the database goes away; systemd's "
+            "Restart=always brings it back, as this check does)"
         )
         say(f"[cluster] total {time.monotonic() - started:.0f} s")
         duplicates = rows["rows"] - rows["people"]

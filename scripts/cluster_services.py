@@ -177,13 +177,15 @@ class Cluster:
         """The task worker, started as deploy/systemd/shouwang-worker.service
         starts it: tasks this worker id left running are queued again first."""
         manage = [PY, "manage.py"]
-        subprocess.run(  # noqa: S603
-            [*manage, "requeue_tasks", "--worker", WORKER_ID],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        with (self.work / "worker.log").open("ab") as log:
+            subprocess.run(  # noqa: S603
+                [*manage, "requeue_tasks", "--worker", WORKER_ID],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         return self.spawn(
             "worker",
             [*manage, "db_worker", "--worker-id", WORKER_ID]
