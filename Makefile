@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=cms.settings.test
 
-.PHONY: demo test install system-deps cluster-deps cluster-check lint format messages check-messages run bench clean
+.PHONY: demo test install system-deps cluster-deps cluster-check lint format messages check-messages run worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ demo: install
 
 run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The background worker against the configured database (DATABASE_URL), with the
+# database task backend whatever TASKS_BACKEND says (production's default): tasks
+# queued by `make run` with TASKS_BACKEND=database, or by production, run here.
+# WORKER_ID names it (the machine's name); what it left running last time is
+# queued again first. Stop with Ctrl+C: it finishes the task in hand.
+WORKER_ID ?= $(shell hostname)
+worker: install
+	TASKS_BACKEND=database $(PY) manage.py requeue_tasks --worker $(WORKER_ID)
+	TASKS_BACKEND=database $(PY) manage.py db_worker --worker-id $(WORKER_ID)
 
 # Debian's Chromium for browser tests and a CJK font; installed when missing and root.
 system-deps:

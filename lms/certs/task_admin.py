@@ -9,12 +9,36 @@ but a traceback may quote a value. Nothing is added, changed or deleted here: th
 rows are the queue itself (`manage.py prune_db_task_results` removes old ones)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from lms.people.selectors import manages_everyone
+
+# The package's own words (its model's field names, django-tasks' status names) have
+# no Chinese; written here, makemessages puts them in our catalogue, and the
+# package's lazy strings find them there (same message, same context).
+PACKAGE_WORDS = (
+    pgettext_lazy("Task", "Ready"),
+    pgettext_lazy("Task", "Running"),
+    pgettext_lazy("Task", "Failed"),
+    pgettext_lazy("Task", "Successful"),
+    _("Task Result"),
+    _("Task Results"),
+    _("status"),
+    _("enqueued at"),
+    _("started at"),
+    _("finished at"),
+    _("args kwargs"),
+    _("worker id"),
+    _("task path"),
+    _("queue name"),
+    _("return value"),
+    _("exception class path"),
+    _("traceback"),
+)
 
 
 class SiteAdminsMayLook(ModelPermissionPolicy):

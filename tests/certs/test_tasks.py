@@ -198,6 +198,7 @@ def test_a_failed_task_is_kept_shown_to_site_admins_and_run_again(duty, queued, 
     listing = admin.get(reverse("tasks:index") + "?status=FAILED")
     assert listing.status_code == 200
     assert "lms.certs.tasks.issue_for_people" in listing.content.decode()
+    assert "失败" in listing.content.decode()  # the package's status names, in Chinese
     inspect = admin.get(reverse("tasks:inspect", args=[task.pk]))
     assert "database gone" in inspect.content.decode()
     # Read only: the rows are the queue.

@@ -6,8 +6,9 @@ from lms.quizzes.services.attempts import attempts_close_expired
 class Command(BaseCommand):
     help = (
         "Close and score, with what was saved, every quiz attempt whose time ran out. "
-        "Run it every minute or so (the task worker does); trainees' pages also close "
-        "their own expired attempts when they open them."
+        "Run it every minute (deploy/systemd/shouwang-close-expired-attempts.timer); "
+        "safe on several machines at once. Trainees' pages also close their own "
+        "expired attempts when they open them."
     )
 
     def handle(self, *args, **options):
