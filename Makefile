@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=cms.settings.test
 
-.PHONY: demo test install system-deps lint format messages check-messages run worker bench clean
+.PHONY: demo test install system-deps cluster-deps cluster-check lint format messages check-messages run worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,31 @@ system-deps:
 	    echo "Chromium is missing: run 'sudo apt-get install chromium fonts-wqy-microhei'"; \
 	  fi; \
 	fi
+
+# nginx, PostgreSQL's server binaries and Redis for `make cluster-check`; installed
+# from Debian when missing and root. Debian's own services are not started here
+# (the check starts its own copies on spare ports).
+cluster-deps:
+	@missing=""; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing$$missing from Debian"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing:$$missing. Run 'sudo apt-get install$$missing'"; exit 1; \
+	  fi; \
+	fi
+
+# The production set-up on this machine (docs/deployment.md "Cluster check"): its
+# own PostgreSQL and Redis on spare ports (CLUSTER_CHECK_PORT_BASE, 8161-8165),
+# nginx in front of two gunicorns and a task worker; 1,000 trainees scan while an
+# app server is killed and PostgreSQL restarts; then the worker issues their
+# qualifications. Ends with one line: scans, rows, lost, duplicate, issued.
+cluster-check: install cluster-deps
+	PATH="$$PATH:/usr/sbin" $(PY) scripts/cluster_check.py
 
 test: install system-deps
 	$(TEST_SETTINGS) $(PY) manage.py check
