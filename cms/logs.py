@@ -24,7 +24,11 @@ from datetime import UTC, datetime
 
 request_id = contextvars.ContextVar("shouwang_request_id", default="-")
 
-PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{5}([0-9]{4})(?![0-9])")
+# Mobile numbers as people write them (and the sign-in accepts them): 13812345678,
+# +8613812345678, 86-138-1234-5678, 138 1234 5678, 138-1234-5678.
+PHONE = re.compile(
+    r"(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?([0-9]{4})(?![0-9])"
+)
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{14}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 
 

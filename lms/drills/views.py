@@ -141,7 +141,9 @@ def _checkin_page(request, drill, stamp):
     phone in a burst of a thousand opens it before posting. A page with messages
     waiting is rendered normally (they are shown, and so consumed)."""
     if len(messages.get_messages(request)):
-        return render(request, "drills/checkin.html", {"drill": drill, "stamp": stamp})
+        return _private(
+            render(request, "drills/checkin.html", {"drill": drill, "stamp": stamp})
+        )
     key = (
         get_language(),
         timezone.get_current_timezone_name(),
@@ -166,11 +168,20 @@ def _checkin_page(request, drill, stamp):
                 "messages": (),
             },
         )
-    return HttpResponse(
-        page.replace(_CSRF_SLOT, get_token(request))
-        .replace(_STAMP_SLOT, escape(stamp))
-        .replace(_PATH_SLOT, escape(request.get_full_path()))
+    return _private(
+        HttpResponse(
+            page.replace(_CSRF_SLOT, get_token(request))
+            .replace(_STAMP_SLOT, escape(stamp))
+            .replace(_PATH_SLOT, escape(request.get_full_path()))
+        )
     )
+
+
+def _private(response):
+    """The page holds this user's scan stamp and CSRF token: no cache (a proxy's,
+    or the browser's on a shared phone) may keep it."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _refused(request, error, *, status=400, drill=None):

@@ -11,6 +11,13 @@
   var KEY = "shouwang:share-location";
   var RETRY_MS = [2000, 4000, 8000, 15000];
   var RETRY_STATUSES = [500, 502, 503, 504];
+  /* A server's Retry-After is honoured up to this; every wait is spread by up to
+   * +/-30 % so that a thousand phones do not return to a recovering server in
+   * step. After the stamp's 15 minutes a retry cannot count: stop, and post the
+   * form as a page so that the trainee reads the server's own answer. */
+  var MAX_WAIT_MS = 30000;
+  var GIVE_UP_MS = 15 * 60 * 1000;
+  var started = Date.now();
 
   function bindChoice(root) {
     var choice = root.querySelector("[data-location-choice]");
@@ -57,11 +64,19 @@
   }
 
   /* Try again later; ``text`` names the status text's data attribute. */
-  function failed(text) {
+  function failed(text, response) {
     busy = false;
     button.disabled = false;
+    if (Date.now() - started > GIVE_UP_MS) {
+      done = true;
+      form.submit();
+      return;
+    }
     show(status.getAttribute(text));
     var wait = RETRY_MS[Math.min(tries, RETRY_MS.length - 1)];
+    var asked = response && parseInt(response.headers.get("Retry-After"), 10);
+    if (asked > 0) wait = Math.min(Math.max(wait, asked * 1000), MAX_WAIT_MS);
+    wait = Math.round(wait * (0.7 + 0.6 * Math.random()));
     tries += 1;
     timer = window.setTimeout(send, wait);
   }
@@ -87,7 +102,7 @@
       body: encoded()
     }).then(function (response) {
       if (RETRY_STATUSES.indexOf(response.status) !== -1) {
-        failed("data-retry-text");
+        failed("data-retry-text", response);
         return null;
       }
       var type = response.headers.get("Content-Type") || "";

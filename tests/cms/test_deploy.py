@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cms.test_settings import PRODUCTION_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
-FERNET_KEY = "c2hvdXdhbmctdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="
-KEYS = {"SECRET_KEY": "x" * 50, "PII_ENCRYPTION_KEYS": FERNET_KEY, "PII_HASH_KEY": "h"}
+KEYS = PRODUCTION_ENV
 NGINX = shutil.which("nginx") or (
     "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
 )
