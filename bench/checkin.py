@@ -107,6 +107,7 @@ def setup(n_users):
     from django.core.management import call_command
     from django.utils import timezone
 
+    from bench.setup_shouwang import SIGN_IN_BACKEND
     from lms.drills.models import Drill
     from lms.people.constants import OrganisationKind, Role
     from lms.people.models import Organisation, Person, User
@@ -146,7 +147,7 @@ def setup(n_users):
     for user in users[:n_users]:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = SIGN_IN_BACKEND
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append(store.session_key)
