@@ -203,6 +203,30 @@ def test_bad_api_keys_lock_the_address(client, key):
     assert (attempt.username, attempt.ip_address) == (API_KEYS, "198.51.100.20")
 
 
+def test_a_good_key_polling_a_locked_address_gets_through_after_the_window(client, key):
+    """A refusal during the lock-out is not one more failure: a dispatch system
+    polling every 5 minutes with its good key is not kept out for ever by someone
+    else's bad keys from its address."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(LIMIT):
+            roster(client, "sw_0000000000.nothing")
+    polls = []
+    for minutes in (5, 10, 14, 16):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            polls.append(roster(client, key).status_code)
+    assert polls == [429, 429, 429, 200]
+    assert AccessFailureLog.objects.filter(username=API_KEYS).count() == LIMIT
+
+
+def test_the_api_placeholder_typed_at_sign_in_does_not_lock_the_api(client, key):
+    for name in (API_KEYS, API_KEYS.lower(), f" {API_KEYS} "):
+        for _ in range(LIMIT):
+            sign_in(client, name, REMOTE_ADDR="198.51.100.20")
+    assert not AccessAttempt.objects.filter(username=API_KEYS).exists()
+    assert roster(client, key).status_code == 200
+
+
 def test_bad_api_keys_at_the_verify_endpoint_count_too(client, key):
     for _ in range(LIMIT):
         response = client.get(

@@ -34,9 +34,14 @@ from django.utils.translation import ngettext
 
 from lms.people.backends import find_user
 
-# The "account" the API's bad keys are counted under. Not a possible username
-# (Django's username validator allows no spaces or angle brackets).
-API_KEYS = "<api key>"
+# The "account" the API's bad keys are counted under, only for credentials that
+# carry the API's marker (API_KEY_MARKER, set by lms/certs/api_auth.py). Never what
+# a sign-in form's name becomes: no username has spaces or angle brackets (Django's
+# validator), and a typed name that finds no account is lower-cased, while this has
+# capitals. So typing it on /login/ counts against that typed name, not against the
+# API's lock of the address.
+API_KEYS = "<API key>"
+API_KEY_MARKER = "api_key"
 API_PREFIX = "/api/"
 
 
@@ -77,8 +82,6 @@ def account_name(identifier):
     if identifier is None:
         return None
     identifier = str(identifier)
-    if identifier == API_KEYS:
-        return API_KEYS
     user = find_user(identifier)
     if user is not None:
         return user.get_username()
@@ -88,7 +91,10 @@ def account_name(identifier):
 
 def lockout_username(request, credentials):
     """AXES_USERNAME_CALLABLE. Axes asks several times per attempt; the answer is
-    kept on the request so the account is looked up once."""
+    kept on the request so the account is looked up once. The API's credentials
+    are told apart by their marker, not by their name."""
+    if credentials and credentials.get(API_KEY_MARKER) is True:
+        return API_KEYS
     if credentials:
         identifier = credentials.get("username")
     else:
