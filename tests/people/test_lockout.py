@@ -4,10 +4,12 @@ per account and address, every spelling of an account as that account, an IPv6
 address as its /64; the audit of attempts; the localised lock-out answers."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -266,3 +268,36 @@ def test_nobody_else_sees_the_audit(client, client_for, world, role):
     attempt = AccessAttempt.objects.get()
     other.post(f"/admin/lockouts/delete/{attempt.pk}/")
     assert AccessAttempt.objects.exists()
+
+
+# --- pruning (deploy/systemd/shouwang-prune-lockouts.*) ------------------------------
+
+
+def test_prune_lockouts_deletes_only_counts_whose_window_has_passed(client, user):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(LIMIT):
+            sign_in(client, "wangjg", REMOTE_ADDR="203.0.113.5")
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        sign_in(client, "nobody", REMOTE_ADDR="203.0.113.6")
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        call_command("prune_lockouts", stdout=StringIO())
+        # The live count stays; the ended lock-out is gone, its audit kept.
+        assert list(AccessAttempt.objects.values_list("username", flat=True)) == [
+            "nobody"
+        ]
+        assert (
+            sign_in(client, "wangjg", PASSWORD, REMOTE_ADDR="203.0.113.5").status_code
+            == 302
+        )
+    assert AccessFailureLog.objects.count() == LIMIT + 1
+
+
+def test_old_failure_logs_are_pruned_by_the_axes_command(client, user):
+    with time_machine.travel(timezone.now() - timedelta(days=91), tick=False):
+        sign_in(client, "old")
+    sign_in(client, "recent")
+    call_command("axes_reset_failure_logs", "--age", "90", stdout=StringIO())
+    assert list(AccessFailureLog.objects.values_list("username", flat=True)) == [
+        "recent"
+    ]

@@ -30,6 +30,7 @@ import math
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from lms.people.backends import find_user
@@ -124,3 +125,18 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(request, "people/login.html", context, status=429)
     response["Retry-After"] = str(lockout_seconds())
     return response
+
+
+def lockouts_prune(now=None):
+    """Delete the running counts (AccessAttempt) whose window has passed: they lock
+    nothing any more, and axes would ignore them. Axes deletes them itself only
+    when someone next fails or signs in, so after a burst they would stay (names
+    and addresses, personal data) until then. Returns how many went. The audit
+    (AccessFailureLog) is pruned apart, by age (axes_reset_failure_logs)."""
+    from axes.models import AccessAttempt
+
+    now = now or timezone.now()
+    deleted, _ = AccessAttempt.objects.filter(
+        attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+    ).delete()
+    return deleted
