@@ -13,7 +13,11 @@ A bad key is a failed authentication like a wrong password: it is counted by the
 sign-in lock-out (django-axes, lms/people/services/login_guard.py) per client
 address, under the name ``API_KEYS``. From a locked address every request that
 presents a key gets 429 with Retry-After, before the key is looked at (so a lock-out
-never tells a good key from a bad one), and counts as one more failure."""
+never tells a good key from a bad one). That refusal is not counted: a dispatch
+system polling with a good key from an address where someone else tried bad keys
+must get through once the lock-out has run out, a window after the last real
+failure, not have each of its polls restart the lock (axes'
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT would)."""
 
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
@@ -61,16 +65,17 @@ class ApiKeyAuthentication(BaseAuthentication):
         from django.contrib.auth.models import AnonymousUser
 
         from lms.certs.api_keys import api_key_check
-        from lms.people.services.login_guard import API_KEYS
+        from lms.people.services.login_guard import API_KEY_MARKER, API_KEYS
 
         header = request.META.get("HTTP_AUTHORIZATION", "")
         keyword, _sep, plaintext = header.partition(" ")
         if keyword.lower() != KEYWORD.lower():
             return None
         http_request = request._request
-        credentials = {"username": API_KEYS}
+        # The marker tells login_guard.lockout_username that this is the API, not
+        # someone typing the placeholder name on a sign-in form.
+        credentials = {"username": API_KEYS, API_KEY_MARKER: True}
         if not AxesProxyHandler.is_allowed(http_request, credentials):
-            _count_failure(http_request, credentials)
             raise LockedOut
         key = api_key_check(plaintext.strip())
         if key is None:

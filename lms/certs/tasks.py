@@ -1,8 +1,13 @@
 """Background work (django-tasks): the engine for the people whose results just
 changed, and the reminder e-mails. Each task carries ids only (a row may change or
-go between enqueue and run; the task reads it fresh) and is idempotent: the engine
-issues once by constraint, a reminder e-mail is marked sent as it goes. A task that
-runs twice (requeued after its worker died, or again by hand) does no harm.
+go between enqueue and run; the task reads it fresh). Run twice (requeued after its
+worker died or ran past TASKS_STALE_AFTER_MINUTES, or again by hand), even at the
+same time, each of ours does no harm: ``issue_for_people`` issues once by
+constraint; ``email_reminders`` and ``email_digests`` claim each reminder (its
+``emailed`` / ``digested`` mark, a conditional update) before its e-mail goes, so
+no e-mail goes twice. The price: an e-mail whose run died between the claim and
+the send is not sent (the in-app reminder stands); a failed send is un-claimed and
+goes when the task runs again.
 
 Where tasks run is the TASKS setting (cms/settings/base.py): at once in tests and
 the demo, by `manage.py db_worker` in production. docs/certs.md "Background work".
@@ -74,12 +79,14 @@ def after_results_changed(person_ids):
 
 
 def reminders_created(reminders, day):
-    """Queue the e-mails for reminders just created (ids only)."""
+    """Queue the e-mails for reminders just created (ids only), in the caller's
+    transaction (``enqueue``): the job calls this inside the one that claims the
+    reminders, so rows and tasks commit together."""
     ids = [reminder.pk for reminder in reminders]
     for start in range(0, len(ids), EMAILS_PER_TASK):
-        email_reminders.enqueue(ids[start : start + EMAILS_PER_TASK])
+        enqueue(email_reminders, ids[start : start + EMAILS_PER_TASK])
     if ids:
-        email_digests.enqueue(ids, day.isoformat())
+        enqueue(email_digests, ids, day.isoformat())
 
 
 def tasks_requeue(*, worker_id=None, stale=False, failed=False, now=None):
@@ -91,8 +98,9 @@ def tasks_requeue(*, worker_id=None, stale=False, failed=False, now=None):
     ``stale``: tasks running longer than TASKS_STALE_AFTER_MINUTES, for a worker
     that never comes back. ``failed``: tasks that raised, to run again once the
     cause is fixed. Each row changes only if it is still in the state read, so a
-    worker finishing the task meanwhile wins. Tasks are idempotent, so a task
-    requeued while in fact still running does no harm."""
+    worker finishing the task meanwhile wins. Our tasks are safe to run twice, even
+    at once (module docstring), so a task requeued while in fact still running does
+    no harm."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()

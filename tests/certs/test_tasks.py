@@ -259,3 +259,24 @@ def test_reminder_emails_go_from_the_worker_once(queued, world):
     tasks.email_reminders.enqueue(list(Reminder.objects.values_list("pk", flat=True)))
     run_worker()
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_and_their_email_tasks_commit_together(queued, world):
+    """A crash after the reminders are claimed and before their e-mails are queued
+    leaves neither: the next run claims and queues them (none is lost)."""
+    world.trainee.user.email = "t1@example.com"
+    world.trainee.user.save()
+    QualificationRecordFactory(person=world.trainee, days_ago=340)
+
+    with (
+        mock.patch.object(tasks, "reminders_created", side_effect=OSError("crash")),
+        pytest.raises(OSError),
+    ):
+        call_command("send_expiry_reminders", verbosity=0)
+    assert not Reminder.objects.exists() and not ours().exists()
+
+    call_command("send_expiry_reminders", verbosity=0)
+    assert Reminder.objects.count() == 1
+    run_worker()
+    assert [m.to for m in mail.outbox] == [["t1@example.com"]]

@@ -108,11 +108,17 @@ EXPECTED_MAIL = ["oa@example.com", "t1@example.com", "t2@example.com"]
 
 
 @pytest.mark.django_db
-def test_send_expiry_reminders_overlapping_sends_once(world):
+def test_send_expiry_reminders_overlapping_sends_once(
+    world, django_capture_on_commit_callbacks
+):
     from lms.certs.services import reminders
 
     _ending_soon(world)
-    with _inside_the_first_run(reminders, "_claimed", "send_expiry_reminders"):
+    # The e-mail tasks run when the job's transaction commits.
+    with (
+        _inside_the_first_run(reminders, "_claimed", "send_expiry_reminders"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         run("send_expiry_reminders")
     assert Reminder.objects.count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == EXPECTED_MAIL

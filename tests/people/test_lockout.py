@@ -4,10 +4,12 @@ per account and address, every spelling of an account as that account, an IPv6
 address as its /64; the audit of attempts; the localised lock-out answers."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -203,6 +205,30 @@ def test_bad_api_keys_lock_the_address(client, key):
     assert (attempt.username, attempt.ip_address) == (API_KEYS, "198.51.100.20")
 
 
+def test_a_good_key_polling_a_locked_address_gets_through_after_the_window(client, key):
+    """A refusal during the lock-out is not one more failure: a dispatch system
+    polling every 5 minutes with its good key is not kept out for ever by someone
+    else's bad keys from its address."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(LIMIT):
+            roster(client, "sw_0000000000.nothing")
+    polls = []
+    for minutes in (5, 10, 14, 16):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            polls.append(roster(client, key).status_code)
+    assert polls == [429, 429, 429, 200]
+    assert AccessFailureLog.objects.filter(username=API_KEYS).count() == LIMIT
+
+
+def test_the_api_placeholder_typed_at_sign_in_does_not_lock_the_api(client, key):
+    for name in (API_KEYS, API_KEYS.lower(), f" {API_KEYS} "):
+        for _ in range(LIMIT):
+            sign_in(client, name, REMOTE_ADDR="198.51.100.20")
+    assert not AccessAttempt.objects.filter(username=API_KEYS).exists()
+    assert roster(client, key).status_code == 200
+
+
 def test_bad_api_keys_at_the_verify_endpoint_count_too(client, key):
     for _ in range(LIMIT):
         response = client.get(
@@ -242,3 +268,36 @@ def test_nobody_else_sees_the_audit(client, client_for, world, role):
     attempt = AccessAttempt.objects.get()
     other.post(f"/admin/lockouts/delete/{attempt.pk}/")
     assert AccessAttempt.objects.exists()
+
+
+# --- pruning (deploy/systemd/shouwang-prune-lockouts.*) ------------------------------
+
+
+def test_prune_lockouts_deletes_only_counts_whose_window_has_passed(client, user):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(LIMIT):
+            sign_in(client, "wangjg", REMOTE_ADDR="203.0.113.5")
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        sign_in(client, "nobody", REMOTE_ADDR="203.0.113.6")
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        call_command("prune_lockouts", stdout=StringIO())
+        # The live count stays; the ended lock-out is gone, its audit kept.
+        assert list(AccessAttempt.objects.values_list("username", flat=True)) == [
+            "nobody"
+        ]
+        assert (
+            sign_in(client, "wangjg", PASSWORD, REMOTE_ADDR="203.0.113.5").status_code
+            == 302
+        )
+    assert AccessFailureLog.objects.count() == LIMIT + 1
+
+
+def test_old_failure_logs_are_pruned_by_the_axes_command(client, user):
+    with time_machine.travel(timezone.now() - timedelta(days=91), tick=False):
+        sign_in(client, "old")
+    sign_in(client, "recent")
+    call_command("axes_reset_failure_logs", "--age", "90", stdout=StringIO())
+    assert list(AccessFailureLog.objects.values_list("username", flat=True)) == [
+        "recent"
+    ]

@@ -163,6 +163,9 @@ class Reminder(models.Model):
     days_before = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
     emailed = models.BooleanField(default=False)
+    # In its organisation's digest to the admins: the digest task's claim, so a
+    # digest task run again (requeued) sends no digest twice.
+    digested = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

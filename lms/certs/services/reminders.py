@@ -55,15 +55,19 @@ def reminders_send(day=None):
             "record_id", "days_before"
         )
     )
-    created = [
-        reminder
-        for reminder in wanted
-        if (reminder.record_id, reminder.days_before) not in existing
-        and _claimed(reminder)
-    ]
     from lms.certs.tasks import reminders_created
 
-    reminders_created(created, day)
+    # The rows and the tasks that e-mail them commit together or not at all: a
+    # crash between the two would leave reminders claimed that no task e-mails, and
+    # no later run would e-mail them (the rows exist).
+    with transaction.atomic():
+        created = [
+            reminder
+            for reminder in wanted
+            if (reminder.record_id, reminder.days_before) not in existing
+            and _claimed(reminder)
+        ]
+        reminders_created(created, day)
     return created
 
 
@@ -109,15 +113,21 @@ def _send(subject_template, body_template, context, to, about):
 
 
 def reminders_email_holders(reminder_ids):
-    """E-mail each holder their reminder (task ``email_reminders``). A reminder is
-    marked e-mailed as soon as its e-mail went, so running the task again sends
-    only the ones not sent yet. Returns how many went."""
+    """E-mail each holder their reminder (task ``email_reminders``). Each reminder
+    is claimed (marked e-mailed, a conditional update that commits at once) before
+    its e-mail goes: a second run of the task (requeued while the first still runs,
+    or run again by hand) skips what the first has claimed, so no e-mail goes twice.
+    A failed e-mail is logged and un-claimed, left as not e-mailed. Returns how
+    many went."""
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for reminder in _reminders(reminder_ids).filter(emailed=False):
             user = reminder.record.person.user
             if user is None or not user.email:
                 continue
+            mine = Reminder.objects.filter(pk=reminder.pk, emailed=False)
+            if not mine.update(emailed=True):
+                continue  # another run of the task has it
             context = {"record": reminder.record, "days": reminder.days_before}
             if _send(
                 "certs/email/reminder_subject.txt",
@@ -126,17 +136,23 @@ def reminders_email_holders(reminder_ids):
                 [user.email],
                 f"record {reminder.record.serial}, {reminder.days_before} days",
             ):
-                Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
                 sent += 1
+            else:
+                Reminder.objects.filter(pk=reminder.pk).update(emailed=False)
     return sent
 
 
 def reminders_email_digests(reminder_ids, day):
-    """One digest per organisation to its admins (task ``email_digests``). Returns
-    how many went."""
+    """One digest per organisation to its admins (task ``email_digests``). An
+    organisation's reminders are claimed (marked digested) before its digest goes,
+    as the holders' e-mails are: a second run of the task sends none of the
+    digests the first sent or is sending. A failed digest is logged and
+    un-claimed. Returns how many went."""
     by_org = defaultdict(list)
-    for reminder in _reminders(reminder_ids):
+    ids_by_org = defaultdict(list)
+    for reminder in _reminders(reminder_ids).filter(digested=False):
         by_org[reminder.record.person.organisation].append(reminder.record)
+        ids_by_org[reminder.record.person.organisation.pk].append(reminder.pk)
     if not by_org:
         return 0
     admins = defaultdict(list)
@@ -160,16 +176,26 @@ def reminders_email_digests(reminder_ids, day):
             to = admins.get(organisation.pk)
             if not to:
                 continue
+            mine = Reminder.objects.filter(
+                pk__in=ids_by_org[organisation.pk], digested=False
+            )
+            if not mine.update(digested=True):
+                continue  # another run of the task has this digest
             context = {
                 "organisation": organisation,
                 "records": records,
                 "overdue": overdue[organisation.pk],
             }
-            sent += _send(
+            if _send(
                 "certs/email/digest_subject.txt",
                 "certs/email/digest.txt",
                 context,
                 to,
                 f"digest to organisation {organisation.pk}",
-            )
+            ):
+                sent += 1
+            else:
+                Reminder.objects.filter(pk__in=ids_by_org[organisation.pk]).update(
+                    digested=False
+                )
     return sent

@@ -30,13 +30,19 @@ import math
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from lms.people.backends import find_user
 
-# The "account" the API's bad keys are counted under. Not a possible username
-# (Django's username validator allows no spaces or angle brackets).
-API_KEYS = "<api key>"
+# The "account" the API's bad keys are counted under, only for credentials that
+# carry the API's marker (API_KEY_MARKER, set by lms/certs/api_auth.py). Never what
+# a sign-in form's name becomes: no username has spaces or angle brackets (Django's
+# validator), and a typed name that finds no account is lower-cased, while this has
+# capitals. So typing it on /login/ counts against that typed name, not against the
+# API's lock of the address.
+API_KEYS = "<API key>"
+API_KEY_MARKER = "api_key"
 API_PREFIX = "/api/"
 
 
@@ -77,8 +83,6 @@ def account_name(identifier):
     if identifier is None:
         return None
     identifier = str(identifier)
-    if identifier == API_KEYS:
-        return API_KEYS
     user = find_user(identifier)
     if user is not None:
         return user.get_username()
@@ -88,7 +92,10 @@ def account_name(identifier):
 
 def lockout_username(request, credentials):
     """AXES_USERNAME_CALLABLE. Axes asks several times per attempt; the answer is
-    kept on the request so the account is looked up once."""
+    kept on the request so the account is looked up once. The API's credentials
+    are told apart by their marker, not by their name."""
+    if credentials and credentials.get(API_KEY_MARKER) is True:
+        return API_KEYS
     if credentials:
         identifier = credentials.get("username")
     else:
@@ -118,3 +125,18 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(request, "people/login.html", context, status=429)
     response["Retry-After"] = str(lockout_seconds())
     return response
+
+
+def lockouts_prune(now=None):
+    """Delete the running counts (AccessAttempt) whose window has passed: they lock
+    nothing any more, and axes would ignore them. Axes deletes them itself only
+    when someone next fails or signs in, so after a burst they would stay (names
+    and addresses, personal data) until then. Returns how many went. The audit
+    (AccessFailureLog) is pruned apart, by age (axes_reset_failure_logs)."""
+    from axes.models import AccessAttempt
+
+    now = now or timezone.now()
+    deleted, _ = AccessAttempt.objects.filter(
+        attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+    ).delete()
+    return deleted

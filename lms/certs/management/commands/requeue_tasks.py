@@ -1,8 +1,10 @@
 """Put background tasks back in the queue (database backend). The worker's unit runs
 it with --worker before the worker starts (what that worker left running when it
 was killed), a timer with --stale (a worker whose machine never came back); a site
-admin runs it with --failed once the cause of a failure is fixed. Tasks are
-idempotent, so running one again does no harm."""
+admin runs it with --failed once the cause of a failure is fixed. Our tasks are
+safe to run again, also while the first run is still going: the engine issues once
+by constraint, and the reminder and digest e-mails are each claimed before they go
+(lms/certs/tasks.py), so none goes twice."""
 
 from django.core.management.base import BaseCommand, CommandError
 
