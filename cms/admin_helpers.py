@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 SPREADSHEET_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -55,3 +57,38 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
         """The ``?format=`` asked for if this page exports it, else ``None``."""
         file_format = self.request.GET.get("format")
         return file_format if file_format in self.export_formats else None
+
+
+class ActionsPolicy(ModelPermissionPolicy):
+    """Only ``actions`` (e.g. {"view"}) may be taken on the model, by nobody else
+    than ``may(user)`` allows, or without ``may`` by whoever holds the model's own
+    permission for the action. For the admin's audit listings: records that are
+    looked at (and, for lock-outs, deleted to lift one), never added or edited."""
+
+    def __init__(self, model, actions, *, may=None):
+        super().__init__(model)
+        self.actions = frozenset(actions)
+        self.may = may
+
+    def user_has_permission(self, user, action):
+        if action not in self.actions:
+            return False
+        if self.may is not None:
+            return user.is_active and self.may(user)
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class SettingsListingViewSet(ModelViewSet):
+    """A listing under Settings that is looked at, not edited (its policy,
+    ``ActionsPolicy``, refuses add and change): no copy view, the menu label as
+    the page's title."""
+
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    exclude_form_fields = []
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(page_title=self.menu_label, **kwargs)

@@ -11,10 +11,9 @@ request). Decided per limiter (docs/operations.md, "Faults"):
 - Verifications per address (``/v/<code>``, ``/api/v1/verify/``): open. Codes are
   long random strings, so the limit slows enumeration rather than preventing it,
   and a guard's qualification must stay checkable while Redis is down.
-- Sign-in failures (``lms/people/services/login_guard.py``, its own counter): open
-  as well, since ``CacheUnavailable`` is a ``ValueError`` it starts a new count; a
-  closed guard would lock every trainee out. Passwords are at least 8 characters
-  and not common ones, and the outage is logged by the cache.
+
+Sign-in failures are not counted here: django-axes keeps them in the database
+(``lms/people/services/login_guard.py``), so a Redis outage does not touch them.
 """
 
 import logging

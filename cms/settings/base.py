@@ -318,7 +318,8 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-INSTALLED_APPS += ["django_tasks_db"]
+# django_tasks itself for its system check of TASKS (its README asks for it).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
 
 def tasks_setting(name):

@@ -29,7 +29,6 @@ from lms.certs.models import QualificationRecord
 # The specification's minimum number of entries (herd privacy): a list holds at
 # least MIN_ENTRIES * statusSize bits.
 MIN_ENTRIES = 131_072
-MIN_BITS = MIN_ENTRIES  # a 1-bit list's minimum (the name older code used)
 # Old 1-bit lists: purpose → the record status whose bit is set.
 PURPOSE_STATUS = {"revocation": Status.REVOKED, "suspension": Status.SUSPENDED}
 # Record status → value in the 2-bit list (everything else is 0x0, valid: expiry

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from cms.admin_helpers import ActionsPolicy, SettingsListingViewSet
 from lms.people.selectors import manages_everyone
 
 # The package's own words (its model's field names, django-tasks' status names) have
@@ -41,24 +40,16 @@ PACKAGE_WORDS = (
 )
 
 
-class SiteAdminsMayLook(ModelPermissionPolicy):
+def tasks_policy():
     """View (list and inspect) for site admins; no one adds, changes or deletes."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and user.is_active and manages_everyone(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    return ActionsPolicy(DBTaskResult, actions={"view"}, may=manages_everyone)
 
 
-class TaskResultViewSet(ModelViewSet):
+class TaskResultViewSet(SettingsListingViewSet):
     model = DBTaskResult
     name = "tasks"
     icon = "cogs"
     menu_label = _("Background tasks")
-    add_to_settings_menu = True
-    copy_view_enabled = False
-    form_fields = []  # no add or edit view is ever allowed (SiteAdminsMayLook)
     inspect_view_enabled = True
     list_display = [
         Column("task_path", label=_("Task")),

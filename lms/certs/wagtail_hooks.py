@@ -154,7 +154,7 @@ def register_task_viewset():
     """Settings › Background tasks (lms/certs/task_admin.py), for site admins."""
     from django_tasks_db.models import DBTaskResult
 
-    from lms.certs.task_admin import SiteAdminsMayLook, TaskResultViewSet
+    from lms.certs.task_admin import TaskResultViewSet, tasks_policy
 
-    register_permission_policy(DBTaskResult, SiteAdminsMayLook(DBTaskResult))
+    register_permission_policy(DBTaskResult, tasks_policy())
     return TaskResultViewSet()

@@ -97,6 +97,25 @@ def test_frames_are_allowed_from_the_h5p_content_origin_as_set_now(
     assert policy(client.get("/login/"))["frame-src"] == ["https://h5p.example.cn"]
 
 
+def test_the_header_is_built_once_per_kind_of_page(client, home, monkeypatch):
+    """Built once per kind of page and content origin in a process, then reused;
+    a nonce-carrying page (the API docs) is still built for itself."""
+    from cms.csp import SiteCSPMiddleware
+
+    built = []
+    build = SiteCSPMiddleware.build_header
+    monkeypatch.setattr(
+        SiteCSPMiddleware,
+        "build_header",
+        lambda self, *a: built.append(1) or build(self, *a),
+    )
+    first, second = client.get("/login/"), client.get("/v/")
+    assert first[HEADER] == second[HEADER]
+    assert len(built) == 1
+    assert "'nonce-" in client.get("/api/v1/docs/")[HEADER]
+    assert len(built) == 1
+
+
 @pytest.mark.urls("tests.cms.test_csp")
 def test_the_500_page_style_is_allowed_by_its_hash(db):
     """The hash in settings is the one of 500.html's <style>: an edit of that style

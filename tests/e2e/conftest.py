@@ -110,6 +110,21 @@ def phone(browser, live_server, request):
 
 
 @pytest.fixture
+def narrow_phone(browser, live_server, request):
+    """The narrowest phone the site supports: 360 px wide at 3x, touch, Chinese."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 780},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        user_agent=PHONE_USER_AGENT,
+    )
+    yield from _page_in(context, request, "narrow_phone")
+
+
+@pytest.fixture
 def desktop(browser, live_server, request):
     """A page in a desktop-sized context: 1366x900, Chinese."""
     context = browser.new_context(

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from lms.drills import tokens
 from lms.drills.models import Attendance
-from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, PHONE_USER_AGENT, TRAINEE_PHONE
+from tests.e2e.conftest import TRAINEE_PHONE
 from tests.e2e.test_login import sign_in
 from tests.factories import DrillFactory
 
@@ -32,23 +32,6 @@ REFUSALS = [
     (502, "text/html", "<html><body>502 Bad Gateway</body></html>"),
     (504, "text/html", "<html><body>504 Gateway Time-out</body></html>"),
 ]
-
-
-@pytest.fixture
-def narrow_phone(browser, live_server):
-    """The smallest phone the site supports: 360 px wide, Chinese, WeChat."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 780},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        user_agent=PHONE_USER_AGENT,
-    )
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_check_in_answered_5xx_is_retried_with_its_scan_time(narrow_phone, trainee):
