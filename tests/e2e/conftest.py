@@ -94,33 +94,30 @@ def _page_in(context, request, kind):
     context.close()
 
 
-@pytest.fixture
-def phone(browser, live_server, request):
-    """A page in a phone-sized context: 390x844 at 3x, touch, Chinese."""
-    context = browser.new_context(
+def _phone_context(browser, live_server, width, height):
+    """A phone's browser context: touch, 3x pixels, Chinese, WeChat's agent."""
+    return browser.new_context(
         base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
+        viewport={"width": width, "height": height},
         device_scale_factor=3,
         is_mobile=True,
         has_touch=True,
         locale="zh-CN",
         user_agent=PHONE_USER_AGENT,
     )
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """A page in a phone-sized context: 390x844 at 3x, touch, Chinese."""
+    context = _phone_context(browser, live_server, 390, 844)
     yield from _page_in(context, request, "phone")
 
 
 @pytest.fixture
 def narrow_phone(browser, live_server, request):
     """The narrowest phone the site supports: 360 px wide at 3x, touch, Chinese."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 780},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        user_agent=PHONE_USER_AGENT,
-    )
+    context = _phone_context(browser, live_server, 360, 780)
     yield from _page_in(context, request, "narrow_phone")
 
 
