@@ -6,7 +6,7 @@ one organisation, BENCH_CHECKIN_USERS (1000; 100 with --quick) trainees with a
 session each (written to the session store, as a login would), drills inviting the
 organisation with token_seconds=300 (one token stays valid for the whole run), the
 cache in Redis (bench settings: db 15; only this run's drill keys are deleted) and
-production's session engine (cached_db: sessions read from Redis).
+production's session engine (cms.sessions, cached_db: sessions read from Redis).
 
 gunicorn (BENCH_CHECKIN_WORKERS, default 3 sync workers; BENCH_CHECKIN_WORKER_CLASS,
 BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
@@ -53,9 +53,7 @@ os.environ["BENCH_DATABASE_URL"] = DB_URL
 os.environ.setdefault("BENCH_PORT", os.environ.get("BENCH_CHECKIN_PORT", "8073"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
 # Production's session engine with REDIS_URL set (cms.settings.base).
-os.environ.setdefault(
-    "BENCH_SESSION_ENGINE", "django.contrib.sessions.backends.cached_db"
-)
+os.environ.setdefault("BENCH_SESSION_ENGINE", "cms.sessions")
 
 from bench.pg import admin_conn, db_create, db_drop  # noqa: E402
 from bench.run import (  # noqa: E402

@@ -22,6 +22,30 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The names of the default cache's calls (round trips with Redis), in order:
+    outermost calls only, as locmem's ``get_many`` calls ``get`` for each key."""
+    from django.core.cache import caches
+
+    made, busy = [], []
+    cache = caches["default"]
+    for name in ("get", "get_many", "set", "add", "delete"):
+        original = getattr(cache, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            if not busy:
+                made.append(_name)
+            busy.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                busy.pop()
+
+        monkeypatch.setattr(cache, name, counted)
+    return made
+
+
 @pytest.fixture(autouse=True)
 def _test_client_login_passes_a_request(monkeypatch):
     """django-axes, first in AUTHENTICATION_BACKENDS, refuses ``authenticate()``

@@ -115,7 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # answers like a miss while Redis is down or hangs (cms/redis_cache.py): pages fall
 # through to the database. The socket timeouts bound one failed call; after one the
 # cache is skipped for a few seconds. Sessions: cached_db, so the database still
-# has them when the cache does not.
+# has them when the cache does not (cms/sessions.py: its engine can read other cache
+# entries in the round trip that loads the session).
 REDIS_URL = env("REDIS_URL", "")
 REDIS_CACHE_OPTIONS = {
     "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
@@ -129,7 +130,7 @@ if REDIS_URL:
             "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "cms.sessions"
 else:
     CACHES = {
         "default": {

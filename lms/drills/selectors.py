@@ -14,11 +14,13 @@ DRILL_KEY = "shouwang:drill:{}"
 DRILL_TIMEOUT = 10 * 60
 
 
-def drill_for_checkin(pk):
+def drill_for_checkin(pk, *, prefetched=None):
     """The drill with ``invited`` = (person ids, organisation ids, team ids), from
-    the cache; ``drill_forget`` drops it when the drill or its invitations change."""
+    the cache; ``drill_forget`` drops it when the drill or its invitations change.
+    ``prefetched``: a ``get_many`` answer that asked for ``DRILL_KEY`` of ``pk``
+    (read with other entries in one round trip)."""
     key = DRILL_KEY.format(pk)
-    drill = cache.get(key)
+    drill = cache.get(key) if prefetched is None else prefetched.get(key)
     if drill is None:
         drill = Drill.objects.filter(pk=pk).first()
         if drill is None:

@@ -19,17 +19,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.dateformat import time_format
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.client import client_meta
 from cms.qr import qr_svg
+from cms.sessions import read_with_session
 from cms.site_cache import without_page_tree
 from lms.drills import selectors, services, tokens
 from lms.drills.constants import AttendanceStatus, Refusal
 from lms.drills.models import Drill
+from lms.people import user_cache
 from lms.people.selectors import user_person
 
 DEVICE_COOKIE = "shouwang_device"
@@ -195,7 +196,7 @@ def _refused(request, error, *, status=400, drill=None):
 
 def _checked_in(request, attendance, created, fresh_cookie, drill):
     """The success answer; sets this phone's device cookie on its first check-in."""
-    scanned_time = time_format(timezone.localtime(attendance.scanned_at), "H:i")
+    scanned_time = timezone.localtime(attendance.scanned_at).strftime("%H:%M")
     card = None
     if _wants_json(request):
         card = _success_card(
@@ -278,6 +279,22 @@ def _session_user_id(request):
         return None
 
 
+def _post_reads(request, token, drill_id, presented):
+    """(drill, user id) of a check-in post, read from the cache in one round trip
+    with the session: the drill, and the user the posted stamp was made for.
+    The session still decides who posts (Django's session check runs as on every
+    request); a stamp made for someone else only costs a second round trip."""
+    keys = [selectors.DRILL_KEY.format(drill_id)]
+    scan = tokens.read_stamp(presented, token)
+    if scan is not None and scan.user_id is not None:
+        keys += user_cache.keys_for(scan.user_id)
+    found = read_with_session(request.session, keys)
+    drill = selectors.drill_for_checkin(drill_id, prefetched=found)
+    with user_cache.prefetched(found):
+        user_id = request.user.pk
+    return drill, user_id
+
+
 @without_page_tree
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
@@ -294,8 +311,7 @@ def checkin(request, token):
         drill = selectors.drill_for_page(drill_id)
         user_id = _session_user_id(request)
     else:
-        drill = selectors.drill_for_checkin(drill_id)
-        user_id = request.user.pk
+        drill, user_id = _post_reads(request, token, drill_id, presented)
     if drill is None:
         return _refused(request, tokens.TokenError(Refusal.FORGED))
     if user_id is None:

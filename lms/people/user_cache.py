@@ -10,11 +10,18 @@ scheme, cms/site_cache.py). Django's session check still compares the session's
 hash of the password with the cached user's, so a changed password still ends
 other sessions; an account made inactive is forgotten by the save that does it.
 
+A request that reads the cache anyway before it knows its user for sure can ask
+for the user's entries in the same round trip (``keys_for``) and hand the answer to
+Django's session check (``prefetched``): the drill check-in post does, with the
+session and the drill.
+
 The encrypted ID number is left out of the cached profile (loaded from the database
 if a page reads it), so the cache holds nothing a profile page does not show.
 """
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -26,13 +33,33 @@ TIMEOUT = 5 * 60
 # A version that expires only makes entries stamped with it unreachable: safe.
 VERSION_TIMEOUT = 60 * 60
 NOT_CACHED = ("person__id_number_encrypted", "person__id_number_hash")
+_prefetched = ContextVar("shouwang_user_cache_prefetched", default=None)
+
+
+def keys_for(user_id):
+    """The cache keys ``user_with_person`` reads for ``user_id``."""
+    return [KEY.format(user_id), VERSION_KEY.format(user_id)]
+
+
+@contextmanager
+def prefetched(found):
+    """Within it ``user_with_person`` takes a user's entries from ``found`` (an
+    answer of ``get_many`` that asked for ``keys_for`` that user) instead of
+    asking the cache again; any other user is read as usual."""
+    token = _prefetched.set(found)
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
 
 
 def user_with_person(user_id):
     """The active-or-not user with ``person`` joined, or None. One cache round
-    trip (entry and version together) when warm."""
-    key, version_key = KEY.format(user_id), VERSION_KEY.format(user_id)
-    found = cache.get_many([key, version_key])
+    trip (entry and version together) when warm, none when ``prefetched``."""
+    key, version_key = keys_for(user_id)
+    found = _prefetched.get()
+    if found is None or version_key not in found:
+        found = cache.get_many([key, version_key])
     version = found.get(version_key)
     if version is None:
         cache.add(version_key, uuid.uuid4().hex, VERSION_TIMEOUT)

@@ -29,12 +29,12 @@ hanging_server = degrade.hanging_server
 
 @pytest.fixture
 def on_redis(settings):
-    """``on_redis(url, **options)``: the production cache backend and cached_db
-    sessions, as with REDIS_URL set."""
+    """``on_redis(url, **options)``: the production cache backend and session
+    engine (cms.sessions, cached_db), as with REDIS_URL set."""
 
     def use(url, **options):
         settings.CACHES = redis_caches(url, **options)
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.SESSION_ENGINE = "cms.sessions"
 
     return use
 
@@ -224,9 +224,9 @@ def test_a_scan_delayed_by_a_slow_cache_counts_when_it_arrived(
     read_drill = views.selectors.drill_for_checkin
     with time_machine.travel(arrived, tick=False) as clock:
 
-        def slow_cache(pk):
+        def slow_cache(pk, **kwargs):
             clock.shift(3 * drill.token_seconds)  # the code moved on meanwhile
-            return read_drill(pk)
+            return read_drill(pk, **kwargs)
 
         monkeypatch.setattr(views.selectors, "drill_for_checkin", slow_cache)
         done = client.post(

@@ -308,3 +308,33 @@ def test_an_instructor_checks_in_a_badge_even_later_from_an_offline_queue(world,
         services.checkin_by_instructor(
             drill=drill, actor=world.instructor.user, badge="SWB1:forged"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_post_reads_the_cache_once(client_for, world, settings, cache_calls):
+    """With production's session engine the post reads the session, the drill and
+    the user in one cache round trip (they were three); a stamp made for someone
+    else costs the user's read apart, and the session still decides who posts."""
+    settings.SESSION_ENGINE = "cms.sessions"
+    drill = DrillFactory(organisations=[world.company])
+    client = client_for(world.trainee.user)
+    client.get(reverse("checkin_code"))  # any page: the user in the cache
+    page = client.get(checkin_url(drill))  # the drill in the cache
+    cache_calls.clear()
+    response = client.post(
+        checkin_url(drill), {"scan": form_stamp(page)}, HTTP_ACCEPT="application/json"
+    )
+    assert response.json()["ok"] is True
+    assert cache_calls == ["get_many"]
+
+    colleague = client_for(world.colleague.user)
+    colleague.get(reverse("checkin_code"))
+    cache_calls.clear()
+    response = colleague.post(
+        checkin_url(drill), {"scan": form_stamp(page)}, HTTP_ACCEPT="application/json"
+    )
+    assert cache_calls == ["get_many", "get_many"]
+    # Within the code's window it counts as the colleague's own scan made now.
+    assert response.json()["ok"] is True
+    assert Attendance.objects.filter(drill=drill).count() == 2
+    assert Attendance.objects.filter(drill=drill, person=world.colleague).exists()
