@@ -50,13 +50,12 @@ def healthz(request):
 def check_database(settings_dict, alias="default"):
     """Open a connection of its own (this runs in a pool thread) with the given
     copy of the settings, ask ``SELECT 1`` and close it."""
-    if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper
+    if wrapper.vendor == "postgresql":
         settings_dict.setdefault("OPTIONS", {})["connect_timeout"] = (
             DATABASE_CONNECT_TIMEOUT
         )
-    connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
-        settings_dict, alias
-    )
+    connection = wrapper(settings_dict, alias)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

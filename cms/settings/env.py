@@ -27,7 +27,8 @@ def database_from_url(url, *, conn_max_age=60):
     so that concurrent writers (check-ins, double submits) wait instead of failing.
     Other databases keep connections for ``conn_max_age`` seconds and check a kept
     connection before a request uses it, so that a database restart costs no failed
-    request."""
+    request; PostgreSQL's check asks the connection's socket, with no round trip
+    (cms/db/postgresql/base.py)."""
     import dj_database_url
 
     config = dj_database_url.parse(
@@ -40,4 +41,6 @@ def database_from_url(url, *, conn_max_age=60):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = "cms.db.postgresql"
     return config
