@@ -85,11 +85,16 @@ def _wants_json(request):
 def _result(request, context, status=200, card=None):
     """The outcome of a check-in: the result page, or for the page's script
     ``{"ok": …, "html": <the result card>}`` (no page shell to render and send
-    over a weak signal)."""
+    over a weak signal; its Chinese as UTF-8: half the bytes of JSON escapes
+    escapes and less work)."""
     if _wants_json(request):
         if card is None:
             card = render_to_string("drills/_checkin_result.html", context)
-        return JsonResponse({"ok": context["ok"], "html": card}, status=status)
+        return JsonResponse(
+            {"ok": context["ok"], "html": card},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return render(request, "drills/checkin_result.html", context, status=status)
 
 

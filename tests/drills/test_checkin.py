@@ -62,6 +62,8 @@ def test_the_page_script_gets_the_result_card_as_json(client_for, world, drill):
     assert done.status_code == 200 and done.json()["ok"] is True
     assert 'data-checkin="ok"' in done.json()["html"]
     assert "<html" not in done.json()["html"]
+    # UTF-8, not \uXXXX escapes: half the bytes over a weak signal.
+    assert drill.title in done.content.decode() and b"\\u" not in done.content
     assert Attendance.objects.filter(person=world.trainee).count() == 1
     stale = checkin_url(drill, timezone.now() - timedelta(minutes=5))
     refused = client.post(stale, HTTP_ACCEPT="application/json")
