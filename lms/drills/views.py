@@ -85,8 +85,8 @@ def _wants_json(request):
 def _result(request, context, status=200, card=None):
     """The outcome of a check-in: the result page, or for the page's script
     ``{"ok": …, "html": <the result card>}`` (no page shell to render and send
-    over a weak signal; its Chinese as UTF-8: half the bytes of JSON escapes
-    escapes and less work)."""
+    over a weak signal; its Chinese as UTF-8: half the bytes of JSON's
+    escapes, and less work)."""
     if _wants_json(request):
         if card is None:
             card = render_to_string("drills/_checkin_result.html", context)
