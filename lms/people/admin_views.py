@@ -156,7 +156,13 @@ class ScopedSnippetDeleteView(ScopedSnippetObjectMixin, snippet_views.DeleteView
 
 
 class ScopedSnippetInspectView(ScopedSnippetObjectMixin, snippet_views.InspectView):
-    pass
+    # Wagtail prints an empty relation as the word "None" (a record's issuer,
+    # renewal, changer): a dash reads as "nothing here" in any language.
+    empty_value_display = "—"
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return self.empty_value_display if value is None else value
 
 
 class ScopedSnippetHistoryView(ScopedSnippetObjectMixin, snippet_views.HistoryView):
