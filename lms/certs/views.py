@@ -140,7 +140,8 @@ def record_detail(request, serial):
         {
             "record": record,
             "verdict": record.verdict_on(timezone.localdate()),
-            "actions": [(name, forms[name]) for name in actions],
+            "actions": actions,
+            "action_forms": [(name, forms[name]) for name in actions],
             "focus": focus if focus in forms else None,
             "history": history,
             "newer": newer,
