@@ -106,8 +106,22 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
 
     def get_user_choices(self):
         ids = _visible(self.request.user, lambda entries: entries.get_user_ids())
+        ids &= visible_actor_ids(self.request.user, ids)
         User = get_user_model()
         return User.objects.filter(pk__in=ids).order_by(User.USERNAME_FIELD)
+
+
+def visible_actor_ids(user, ids):
+    """Of the actors ``ids``, those whose names ``user`` may read: everyone for
+    those who see everyone; else the people of their scope, and themselves. (An
+    instructor of the training unit assigns a course to a company: the company's
+    admin sees the assignment, not the name of a person outside their scope.)"""
+    if selectors.sees_everyone(user):
+        return set(ids)
+    visible = get_user_model().objects.filter(
+        pk__in=ids, person__in=selectors.people_visible_to(user).values("pk")
+    )
+    return set(visible.values_list("pk", flat=True)) | {user.pk}
 
 
 class ScopedLogEntriesView(LogEntriesView):
@@ -127,9 +141,21 @@ class ScopedLogEntriesView(LogEntriesView):
             queryset = rows if queryset is None else queryset.union(rows, all=True)
         return queryset.order_by("-timestamp")
 
+    # Mounted ahead of Wagtail's own routes (cms/urls.py), so outside the admin's
+    # URLconf that checks admin access: checked here.
+    def decorate_paginated_queryset(self, queryset):
+        entries = super().decorate_paginated_queryset(queryset)
+        shown = visible_actor_ids(self.request.user, {e.user_id for e in entries})
+        for entry in entries:
+            if entry.user_id and entry.user_id not in shown:
+                entry.user = None
+                # A cached_property on Wagtail's entry: set before it is read.
+                entry.__dict__["user_display_name"] = str(OUTSIDE_ACTOR)
+        return entries
 
-# Mounted ahead of Wagtail's own routes (cms/urls.py), so outside the admin's
-# URLconf that checks admin access: checked here.
+
+OUTSIDE_ACTOR = _("Staff outside your organisations")
+
 site_history = require_admin_access(ScopedLogEntriesView.as_view())
 site_history_results = require_admin_access(
     ScopedLogEntriesView.as_view(results_only=True)

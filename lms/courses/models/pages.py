@@ -208,14 +208,20 @@ class LessonPage(Page):
         return context
 
 
-class SeasonalClassPageForm(WagtailAdminPageForm):
+class _NoScheduleToggle(type(WagtailAdminPageForm)):
+    """Wagtail builds the page form as ``(WagtailAdminDraftStateFormMixin,
+    base_form_class)``, so the mixin's ``show_schedule_publishing_toggle`` wins
+    over the base form's: the attribute is set on the built class itself."""
+
+    def __new__(mcs, name, bases, attrs):
+        attrs.setdefault("show_schedule_publishing_toggle", False)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class SeasonalClassPageForm(WagtailAdminPageForm, metaclass=_NoScheduleToggle):
     """The class's window is in its own form (SeasonalClassPage.content_panels):
     no schedule toggle in the status side panel, whose dialog is empty without
     the PublishingPanel (and whose date picker covered its 保存计划 button)."""
-
-    @property
-    def show_schedule_publishing_toggle(self):
-        return False
 
 
 class SeasonalClassPage(LearnableMixin, Page):
