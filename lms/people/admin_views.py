@@ -223,7 +223,8 @@ class ScopedChooseMixin(ScopedChooserMixin):
 
     def get_filter_form_class(self):
         fields = getattr(self.model_class.snippet_viewset, "search_fields", None)
-        if class_is_indexed(self.model_class) or not fields:
+        # Wagtail's default is an UNDEFINED sentinel, not an empty list.
+        if class_is_indexed(self.model_class) or not isinstance(fields, list | tuple):
             return super().get_filter_form_class()
         return type(
             "FilterForm", (FieldSearchFilterForm,), {"search_fields": tuple(fields)}
