@@ -522,6 +522,10 @@ def test_those_who_see_everyone_see_the_other_station(demo, db, role):
         {"q": record.serial},
     )
     assert record.serial in _body(chooser)
+    # Site history: seed_demo's suspension at 香蜜湖 (with its reason) is there,
+    # so the walk above would see its holder's name if a scope let it through.
+    history = client.get(reverse("wagtailadmin_reports:site_history"))
+    assert "演示：证件待核查" in history.content.decode()
 
 
 def _refusal(response):

@@ -61,3 +61,13 @@ class Channel(models.TextChoices):
     PAGE = "page", _("Verification page")
     API = "api", _("Verification API")
     SCANNER = "scanner", _("Station scanner")
+
+
+class RecordAction(models.TextChoices):
+    """Changes made to a record by a person, in Wagtail's audit log (site history)
+    with the actor and the reason (registered in wagtail_hooks.py)."""
+
+    SUSPEND = "shouwang.certs.record.suspend", _("Suspend qualification")
+    REINSTATE = "shouwang.certs.record.reinstate", _("Reinstate qualification")
+    REVOKE = "shouwang.certs.record.revoke", _("Revoke qualification")
+    APPROVE = "shouwang.certs.record.approve", _("Approve qualification")

@@ -125,3 +125,30 @@ def progress_toward(person, day=None):
             }
         )
     return result
+
+
+class DirectoryRecord:
+    """A record in the people directory, linked to its page."""
+
+    template = "certs/includes/directory_record.html"
+
+    def __init__(self, record, day):
+        self.record = record
+        self.verdict = record.verdict_on(day)
+
+
+def directory_records(*, user, people, day=None):
+    """{person pk: [DirectoryRecord]} of the listed people's records the user may
+    open, all but the superseded ones: one query for the page."""
+    day = day or timezone.localdate()
+    found = {}
+    records = (
+        records_visible_to(user)
+        .filter(person__in=[p.pk for p in people])
+        .exclude(status=Status.SUPERSEDED)
+        .select_related("qualification_type")
+        .order_by("qualification_type__sort_order", "-issued_on", "-pk")
+    )
+    for record in records:
+        found.setdefault(record.person_id, []).append(DirectoryRecord(record, day))
+    return found

@@ -16,6 +16,7 @@ from lms.certs import selectors
 from lms.certs.constants import Status
 from lms.certs.models import QualificationRecord, Reminder
 from lms.certs.services import issuing
+from lms.people.reports import log_entries_for
 from lms.people.selectors import user_person
 
 
@@ -77,27 +78,40 @@ def _record_for(request, serial):
     return record, own, request.user.has_perm("certs.view_qualificationrecord")
 
 
+def _reason_form(name, data=None):
+    # One form per action on the page: ids of its own, so labels and the
+    # ?action= focus find the right field.
+    return ReasonForm(data, auto_id=f"{name}-%s")
+
+
+def record_actions(record, user, *, own):
+    """The changes ``user`` may make to ``record`` now. Nobody approves,
+    reinstates or otherwise changes their own record."""
+    if own or not user.has_perm("certs.view_qualificationrecord"):
+        return []
+    return [
+        name
+        for name, (perm, _service, _reason) in ACTIONS.items()
+        if user.has_perm(perm) and record.status in ALLOWED_FROM[name]
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_detail(request, serial):
+    """The record, what may be done to it, and its history. ``?action=suspend``
+    (the scanner's 暂停 button) opens with that form first and its reason
+    focused."""
     record, own, staff = _record_for(request, serial)
-    # Nobody approves, reinstates or otherwise changes their own record.
-    actions = [
-        name
-        for name, (perm, _service, _reason) in ACTIONS.items()
-        if staff
-        and not own
-        and request.user.has_perm(perm)
-        and record.status in ALLOWED_FROM[name]
-    ]
-    form = ReasonForm()
+    actions = record_actions(record, request.user, own=own)
+    forms = {name: _reason_form(name) for name in actions}
     if request.method == "POST":
         name = request.POST.get("action")
         if name not in actions:
             messages.error(request, _("That change is not possible for this record."))
             return redirect("certs_record", serial=serial)
         _perm, service, needs_reason = ACTIONS[name]
-        form = ReasonForm(request.POST)
+        form = forms[name] = _reason_form(name, request.POST)
         if not needs_reason or form.is_valid():
             kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
             try:
@@ -107,6 +121,9 @@ def record_detail(request, serial):
             else:
                 messages.success(request, _("Saved."))
             return redirect("certs_record", serial=serial)
+    focus = request.GET.get("action")
+    if focus in forms:  # the asked-for change first, within thumb reach
+        actions = [focus, *[name for name in actions if name != focus]]
     # The person's other records of this qualification, in one query: the one that
     # renewed this record, and the earlier ones (renewed or ended).
     others = list(
@@ -124,9 +141,11 @@ def record_detail(request, serial):
             "record": record,
             "verdict": record.verdict_on(timezone.localdate()),
             "actions": actions,
-            "form": form,
+            "action_forms": [(name, forms[name]) for name in actions],
+            "focus": focus if focus in forms else None,
             "history": history,
             "newer": newer,
             "staff": staff,
+            "changes": log_entries_for(record, request.user) if staff else [],
         },
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -36,6 +37,7 @@ from lms.certs.verification import (
     show_photo,
     verify,
 )
+from lms.certs.views import record_actions
 from lms.people import photos
 
 MAX_SCAN_LENGTH = 1000
@@ -254,10 +256,30 @@ def _date(value):
     return formats.date_format(value, "Y-m-d") if value else ""
 
 
-def _record_row(record, day):
+# The changes a station officer makes on the spot, one tap from the scan result:
+# the button opens the record page at that form, its reason focused.
+SCAN_ACTIONS = {"suspend": _lazy("Suspend"), "reinstate": _lazy("Reinstate")}
+
+
+def _scan_action(record, user, own):
+    for name in record_actions(record, user, own=own):
+        if name in SCAN_ACTIONS:
+            url = reverse("certs_record", args=[record.serial])
+            return {
+                "name": name,
+                "label": str(SCAN_ACTIONS[name]),
+                # No #fragment: Chrome skips autofocus on a URL with one.
+                "url": f"{url}?action={name}",
+            }
+    return None
+
+
+def _record_row(record, day, user=None, own=False):
     verdict = record.verdict_on(day)
     return {
         "serial": record.serial,
+        "url": reverse("certs_record", args=[record.serial]),
+        "action": _scan_action(record, user, own) if user is not None else None,
         "qualification": record.qualification_type.name,
         "verdict": verdict,
         "verdict_label": str(verdict.label),
@@ -289,6 +311,11 @@ def scan_lookup_view(request):
         )
     person = result.person
     scanned = result.scanned
+    own = person.user_id == request.user.pk
+
+    def row(record):
+        return _record_row(record, result.day, request.user, own)
+
     return JsonResponse(
         {
             "found": True,
@@ -297,10 +324,9 @@ def scan_lookup_view(request):
                 "photo_url": photo_url(person),
                 "organisation": person.organisation.name,
             },
-            "scanned": (
-                _record_row(scanned.record, result.day) if scanned is not None else None
-            ),
-            "records": [_record_row(r, result.day) for r in result.records],
+            "scanned": row(scanned.record) if scanned is not None else None,
+            "records": [row(r) for r in result.records],
+            "open": _("Open record"),
             "empty": _("No current or recent qualifications."),
         }
     )

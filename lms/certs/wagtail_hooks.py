@@ -8,15 +8,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from lms.certs.api_keys import ApiKeyAction
+from lms.certs.constants import RecordAction
 from lms.certs.models import Post, QualificationRecord, QualificationType
 from lms.certs.selectors import records_visible_to
-from lms.people.admin_views import ScopedSnippetViewSet
+from lms.people.admin_views import ScopedSnippetInspectView, ScopedSnippetViewSet
 
 
 class QualificationTypeViewSet(ScopedSnippetViewSet):
@@ -48,8 +50,17 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class QualificationRecordInspectView(ScopedSnippetInspectView):
+    def get_issued_by_display_value(self):
+        issuer = self.object.issued_by
+        if issuer is None:
+            return _("issued automatically when the rules were met")
+        return issuer.get_full_name() or issuer.get_username()
+
+
 class QualificationRecordViewSet(ScopedSnippetViewSet):
     model = QualificationRecord
+    inspect_view_class = QualificationRecordInspectView
     icon = "doc-full"
     menu_label = _("Qualification records")
     list_display = [
@@ -111,6 +122,13 @@ def record_page_button(snippet, user, next_url=None):
         )
 
 
+@hooks.register("shouwang_people_directory_items")  # lms.people.views
+def records_in_people_directory(*, user, people):
+    from lms.certs.selectors import directory_records
+
+    return directory_records(user=user, people=people)
+
+
 @hooks.register("register_admin_urls")
 def register_expiry_report_url():
     from django.urls import path
@@ -147,6 +165,30 @@ def register_api_key_actions(actions):
     actions.register_action(
         ApiKeyAction.REVOKE, _("Revoke API key"), _("API key revoked")
     )
+
+
+# Site history shows only an entry's message: the reason goes into it.
+RECORD_MESSAGES = {
+    RecordAction.SUSPEND: _("Suspended: %(reason)s"),
+    RecordAction.REINSTATE: _("Reinstated: %(reason)s"),
+    RecordAction.REVOKE: _("Revoked: %(reason)s"),
+    RecordAction.APPROVE: _("Approved"),
+}
+
+
+class RecordChangeFormatter(LogFormatter):
+    def format_message(self, log_entry):
+        message = RECORD_MESSAGES[RecordAction(log_entry.action)]
+        return message % {"reason": log_entry.data.get("reason") or "—"}
+
+
+@hooks.register("register_log_actions")
+def register_record_actions(actions):
+    for action in RecordAction:
+        formatter = type(
+            "RecordChangeFormatter", (RecordChangeFormatter,), {"label": action.label}
+        )
+        actions.register_action(action.value)(formatter)
 
 
 @hooks.register("register_admin_viewset")

@@ -3,12 +3,16 @@ and the scoped snippet views, choosers and bulk actions every app's admin uses."
 
 import logging
 
+from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.search.index import class_is_indexed
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
@@ -156,7 +160,13 @@ class ScopedSnippetDeleteView(ScopedSnippetObjectMixin, snippet_views.DeleteView
 
 
 class ScopedSnippetInspectView(ScopedSnippetObjectMixin, snippet_views.InspectView):
-    pass
+    # Wagtail prints an empty relation as the word "None" (a record's issuer,
+    # renewal, changer): a dash reads as "nothing here" in any language.
+    empty_value_display = "—"
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return self.empty_value_display if value is None else value
 
 
 class ScopedSnippetHistoryView(ScopedSnippetObjectMixin, snippet_views.HistoryView):
@@ -181,14 +191,52 @@ class ScopedChooserMixin:
         return scoped(self.model_class, queryset, self.request.user)
 
 
-class ScopedChooseView(ScopedChooserMixin, snippet_chooser.ChooseView):
+class FieldSearchFilterForm(BaseFilterForm):
+    """A chooser's search box for a model outside the search index (Wagtail shows
+    none then): each word of the query must be in one of ``search_fields``
+    (the viewset's own, e.g. a record's serial and holder's name)."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search term"),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Search")}),
+        required=False,
+    )
+    search_fields = ()
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            for word in query.split()[:5]:
+                match = Q()
+                for field in self.search_fields:
+                    match |= Q(**{f"{field}__icontains": word})
+                objects = objects.filter(match)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class ScopedChooseMixin(ScopedChooserMixin):
     def get_object_list(self):
         return _joined(self.model_class, self.scoped(super().get_object_list()))
 
+    def get_filter_form_class(self):
+        fields = getattr(self.model_class.snippet_viewset, "search_fields", None)
+        # Wagtail's default is an UNDEFINED sentinel, not an empty list.
+        if class_is_indexed(self.model_class) or not isinstance(fields, list | tuple):
+            return super().get_filter_form_class()
+        return type(
+            "FilterForm", (FieldSearchFilterForm,), {"search_fields": tuple(fields)}
+        )
 
-class ScopedChooseResultsView(ScopedChooserMixin, snippet_chooser.ChooseResultsView):
-    def get_object_list(self):
-        return _joined(self.model_class, self.scoped(super().get_object_list()))
+
+class ScopedChooseView(ScopedChooseMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChooseMixin, snippet_chooser.ChooseResultsView):
+    pass
 
 
 class ScopedChosenView(ScopedChooserMixin, snippet_chooser.SnippetChosenView):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from wagtail import hooks
 
 from cms.qr import qr_svg
 from lms.people import phones, photos, selectors
@@ -15,6 +16,10 @@ from lms.people.forms import LoginForm, PeopleSearchForm
 from lms.people.services.badges import badge_token
 
 PEOPLE_PAGE_SIZE = 30
+# Apps above people add what they know of each listed person (lms.certs: their
+# qualification records, linked to the record page) without people importing
+# them: ``hook(user=, people=)`` returns {person pk: [items with a template]}.
+PERSON_ITEMS_HOOK = "shouwang_people_directory_items"
 
 
 class LoginView(auth_views.LoginView):
@@ -80,6 +85,14 @@ def people_directory(request):
         people.order_by("organisation__code", "name", "pk"), PEOPLE_PAGE_SIZE
     )
     page_obj = page.get_page(request.GET.get("page"))
+    people_on_page = list(page_obj.object_list)
+    for person in people_on_page:
+        person.directory_items = []
+    for hook in hooks.get_hooks(PERSON_ITEMS_HOOK):
+        found = hook(user=user, people=people_on_page)
+        for person in people_on_page:
+            person.directory_items.extend(found.get(person.pk, ()))
+    page_obj.object_list = people_on_page
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(

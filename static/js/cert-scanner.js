@@ -51,6 +51,24 @@
     return badge;
   }
 
+  /* The serial opens the record page; a station officer's 暂停/恢复 is a big
+   * button beside it that opens the page at that form, reason focused. */
+  function recordLinks(row, openLabel) {
+    var links = element("p", "cert-scan__links");
+    var open = element("a", "button button--secondary cert-scan__open", openLabel);
+    open.href = row.url;
+    open.setAttribute("data-record-link", row.serial);
+    links.appendChild(open);
+    if (row.action) {
+      var act = element("a", "button button--danger cert-scan__act", row.action.label);
+      if (row.action.name === "reinstate") act.className = "button button--primary cert-scan__act";
+      act.href = row.action.url;
+      act.setAttribute("data-record-action", row.action.name);
+      links.appendChild(act);
+    }
+    return links;
+  }
+
   function showRecords(data) {
     missingEl.hidden = true;
     resultEl.hidden = false;
@@ -88,6 +106,7 @@
       li.appendChild(element("span", "muted",
         text("serial") + " " + row.serial + " · " + text("valid-until") + " " +
         (row.valid_until || text("no-end"))));
+      li.appendChild(recordLinks(row, data.open));
       recordsEl.appendChild(li);
     }
   }

@@ -119,3 +119,68 @@ def test_a_revoked_record_offers_no_signed_credential(client_for, world):
     assert reverse("certs_credential", args=[active.serial]) in html
     assert reverse("certs_credential", args=[revoked.serial]) not in html
     assert reverse("certificate", args=[revoked.serial]) in html
+
+
+def test_record_changes_are_logged_with_actor_and_reason_and_shown(client_for, world):
+    """Suspensions, reinstatements, revocations and approvals were in no log."""
+    from wagtail.models import ModelLogEntry
+
+    from lms.certs.constants import RecordAction
+
+    record = QualificationRecordFactory(person=world.trainee)
+    staff = person_with_role(Role.STATION_STAFF, organisation=world.station)
+    client = client_for(staff.user)
+    url = f"/certs/records/{record.serial}/"
+    client.post(url, {"action": "suspend", "reason": "证件涂改"})
+    client.post(url, {"action": "reinstate", "reason": "核实无误"})
+    entries = ModelLogEntry.objects.filter(object_id=str(record.pk)).order_by("pk")
+    assert [(e.action, e.user_id, e.data["reason"]) for e in entries] == [
+        (RecordAction.SUSPEND, staff.user.pk, "证件涂改"),
+        (RecordAction.REINSTATE, staff.user.pk, "核实无误"),
+    ]
+    page = client.get(url)
+    assert [e.message for e in page.context["changes"]] == [
+        "已恢复：核实无误",
+        "已暂停：证件涂改",
+    ]
+
+
+def test_the_scanner_offers_suspend_one_tap_away(client_for, world):
+    record = QualificationRecordFactory(person=world.trainee)
+    staff = person_with_role(Role.STATION_STAFF, organisation=world.station)
+    data = (
+        client_for(staff.user)
+        .post(
+            reverse("certs-scan-lookup"),
+            data=record.code,
+            content_type="text/plain",
+        )
+        .json()
+    )
+    row = data["records"][0]
+    assert row["url"] == f"/certs/records/{record.serial}/"
+    assert row["action"] == {
+        "name": "suspend",
+        "label": "暂停",
+        "url": f"/certs/records/{record.serial}/?action=suspend",
+    }
+
+
+def test_people_directory_and_roster_link_each_record(
+    client_for, world, django_assert_max_num_queries
+):
+    staff = person_with_role(Role.STATION_STAFF, organisation=world.station)
+    records = [
+        QualificationRecordFactory(person=p)
+        for p in (world.trainee, world.colleague, world.point_guard)
+    ]
+    outsider = QualificationRecordFactory(person=world.outsider)
+    client = client_for(staff.user)
+    client.get("/people/")
+    with django_assert_max_num_queries(12):
+        directory = client.get("/people/").content.decode()
+    for record in records:
+        assert f'href="/certs/records/{record.serial}/"' in directory
+    assert outsider.serial not in directory
+    roster = client.get("/certs/roster/").content.decode()
+    assert f'href="/certs/records/{records[0].serial}/"' in roster

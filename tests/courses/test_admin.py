@@ -82,3 +82,50 @@ def test_progress_report_lists_only_the_people_the_course_concerns(
     assert world.trainee.name in page  # started on their own
     assert world.outsider.name not in page
     assert world.other_company.name not in page  # nobody there is concerned
+
+
+def test_a_seasonal_class_window_is_set_in_its_own_form(client_for, world, catalogue):
+    """The window was only in the status side panel's dialog, whose date picker
+    covered 保存计划; it is now two fields of the class's form."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lms.courses.authoring import courses_authoring_setup
+    from lms.courses.models import SeasonalClassPage
+    from tests.factories import SeasonalClassPageFactory
+
+    courses_authoring_setup(catalogue=catalogue)
+    page = SeasonalClassPageFactory(parent=catalogue, slug="winter", title="冬季防火")
+    client = client_for(world.site_admin.user)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    html = client.get(url).content.decode()
+    assert html.count('name="go_live_at"') == 1
+    assert "schedule-publishing-dialog" not in html
+    # In the form's own panel (开放时间), not a dialog of the side panel.
+    assert 'data-contentpath="go_live_at"' in html
+    assert 'data-contentpath="expire_at"' in html
+
+    go_live = timezone.localtime() + datetime.timedelta(days=30)
+    expire = go_live + datetime.timedelta(days=60)
+    data = {
+        "title": "冬季防火",
+        "slug": "winter",
+        "theme": page.theme,
+        "audience": page.audience,
+        "summary": "",
+        "study_hours": "0.5",
+        "go_live_at": go_live.strftime("%Y-%m-%d %H:%M"),
+        "expire_at": expire.strftime("%Y-%m-%d %H:%M"),
+        "lessons-count": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+        "action-publish": "publish",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    revision = SeasonalClassPage.objects.get(pk=page.pk).latest_revision
+    assert revision.approved_go_live_at is not None  # scheduled, not live yet
+    assert revision.as_object().expire_at.date() == expire.date()

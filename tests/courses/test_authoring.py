@@ -30,3 +30,59 @@ def test_instructor_submits_and_training_manager_approves(world, catalogue):
     task.on_action(task_state, manager, "approve")
     course.refresh_from_db()
     assert course.live
+
+
+def _draft(factory, parent, slug, user):
+    page = factory(parent=parent, slug=slug, live=False)
+    page.save_revision(user=user)
+    return page
+
+
+def test_a_course_is_submitted_approved_and_sent_back_with_its_pages(world, catalogue):
+    """Wagtail's workflow is per page: a course, a module and a lesson took three
+    submissions and three approvals. One submission and one decision now."""
+    from wagtail.models import WorkflowState
+
+    from tests.factories import LessonPageFactory, ModulePageFactory
+
+    workflow = courses_authoring_setup(catalogue=catalogue)
+    instructor = world.instructor.user
+    manager = person_with_role(Role.TRAINING_MANAGER, organisation=world.company).user
+    course = _draft(CoursePageFactory, catalogue, "new-course", instructor)
+    module = _draft(ModulePageFactory, course, "basics", instructor)
+    lesson = _draft(LessonPageFactory, module, "first", instructor)
+    pages = [course, module, lesson]
+
+    workflow.start(course, instructor)
+    states = [p.current_workflow_state for p in pages]
+    assert [s and s.status for s in states] == [WorkflowState.STATUS_IN_PROGRESS] * 3
+
+    # Changes asked on the course: every page goes back to its author.
+    task_state = states[0].current_task_state
+    task_state.task.specific.on_action(task_state, manager, "reject", comment="图太小")
+    assert [p.current_workflow_state.status for p in pages] == [
+        WorkflowState.STATUS_NEEDS_CHANGES
+    ] * 3
+
+    # Resubmitted once, approved once: all three live.
+    course.current_workflow_state.resume(instructor)
+    assert all(p.workflow_in_progress for p in pages)
+    task_state = course.current_workflow_state.current_task_state
+    task_state.task.specific.on_action(task_state, manager, "approve")
+    for page in pages:
+        page.refresh_from_db()
+    assert all(p.live and not p.has_unpublished_changes for p in pages)
+
+
+def test_only_pages_with_changes_go_along(world, catalogue):
+    from tests.factories import LessonPageFactory
+
+    workflow = courses_authoring_setup(catalogue=catalogue)
+    instructor = world.instructor.user
+    course = CoursePageFactory(parent=catalogue, slug="live-course")  # published
+    published = LessonPageFactory(parent=course, slug="done")
+    draft = _draft(LessonPageFactory, course, "new", instructor)
+    course.save_revision(user=instructor)
+    workflow.start(course, instructor)
+    assert draft.workflow_in_progress
+    assert not published.workflow_in_progress

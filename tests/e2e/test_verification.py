@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from lms.certs.services.issuing import record_revoke
 from lms.people.constants import Role
+from tests.e2e.conftest import RESULTS_DIR
 from tests.e2e.test_login import no_horizontal_scroll, sign_in
 from tests.factories import (
     OrganisationFactory,
@@ -117,3 +118,51 @@ def test_the_verification_page_shows_the_holders_photo(phone, people):
     assert no_horizontal_scroll(phone)
     private = phone.request.get(people.holder.photo.url, max_redirects=0)
     assert private.status == 302  # to the login page: signed-in users who may see
+
+
+def test_station_staff_suspend_and_reinstate_from_the_scan_result(narrow_phone, people):
+    """One tap from the scan result to the record page's 暂停 form (reason
+    focused); the change is in the record's history with its actor and reason,
+    and the next scan offers 恢复."""
+    page = narrow_phone
+    serial = people.record.serial
+    page.goto("/login/?next=/certs/scan/")
+    sign_in(page, "station1")
+
+    def scan():
+        page.locator("[data-type-code]").fill(people.record.code)
+        page.locator("[data-type-form] button[type=submit]").tap()
+        return page.locator(f'[data-records] li[data-serial="{serial}"]')
+
+    row = scan()
+    expect(row.locator("[data-record-link]")).to_have_attribute(
+        "href", reverse("certs_record", args=[serial])
+    )
+    suspend = row.locator('[data-record-action="suspend"]')
+    expect(suspend).to_have_text("暂停")
+    assert no_horizontal_scroll(page)
+    suspend.tap()
+
+    reason = page.locator("#action-suspend textarea")
+    expect(reason).to_be_focused()
+    reason.fill("证件涂改")
+    page.locator('[data-action="suspend"]').tap()
+    expect(page.locator("[data-verdict]")).to_have_attribute(
+        "data-verdict", "suspended"
+    )
+    change = page.locator('[data-changes] [data-change$=".suspend"]')
+    expect(change).to_contain_text("证件涂改")
+    staff = people.staff.user
+    expect(change).to_contain_text(staff.get_full_name() or staff.get_username())
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=RESULTS_DIR / "record-suspended-360.png", full_page=True)
+
+    page.goto("/certs/scan/")
+    reinstate = scan().locator('[data-record-action="reinstate"]')
+    expect(reinstate).to_have_text("恢复")
+    page.screenshot(path=RESULTS_DIR / "scan-result-360.png", full_page=True)
+    reinstate.tap()
+    page.locator("#action-reinstate textarea").fill("核实无误")
+    page.locator('[data-action="reinstate"]').tap()
+    expect(page.locator("[data-verdict]")).to_have_attribute("data-verdict", "valid")
+    expect(page.locator("[data-changes] li")).to_have_count(2)

@@ -60,3 +60,46 @@ def test_role_changes_are_audited():
         {"added": [], "removed": ["INSTRUCTOR"]},
     ]
     assert all(e.user_id == actor.pk for e in entries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.INSTRUCTOR, Role.TRAINING_MANAGER])
+def test_authors_upload_into_the_material_collection_and_choose_from_all(role):
+    """Wagtail reads image and document rights per collection: with model
+    permissions only, the chooser was empty and /admin/images/add/ refused."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection
+    from wagtail.permissions import policy_registry
+
+    image_policy = policy_registry.get_by_type(get_image_model())
+    document_policy = policy_registry.get_by_type(get_document_model())
+    roles_ensure()
+    roles_ensure()  # idempotent: no second set of rows
+    user = UserFactory(roles=[role])
+    material = Collection.objects.get(name="培训素材")
+    for policy in (image_policy, document_policy):
+        assert policy.user_has_permission(user, "add")
+        assert list(policy.collections_user_has_permission_for(user, "add")) == [
+            material
+        ]
+    root = Collection.get_first_root_node()
+    by_admin = get_image_model().objects.create(
+        title="admin's", file=get_test_image_file(), collection=root
+    )
+    document = get_document_model().objects.create(title="条例", collection=root)
+    assert by_admin in image_policy.instances_user_has_permission_for(user, "choose")
+    assert document in document_policy.instances_user_has_permission_for(user, "choose")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.STATION_STAFF, Role.ORG_ADMIN, Role.TRAINEE])
+def test_other_roles_get_no_collection_rights(role):
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    roles_ensure()
+    user = UserFactory(roles=[role])
+    policy = policy_registry.get_by_type(get_image_model())
+    assert not policy.user_has_any_permission(user, ["add", "change", "choose"])

@@ -11,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
 from lms.certs import rules
-from lms.certs.constants import Status
+from lms.certs.constants import RecordAction, Status
 from lms.certs.models import QualificationRecord, SerialCounter
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each
@@ -107,7 +108,9 @@ def record_issue(
     return record
 
 
-def _change(record, *, to, allowed, actor, reason, require_reason=True):
+def _change(record, *, to, allowed, actor, reason, action, require_reason=True):
+    """Move a record to ``to`` and write the audit entry (actor, reason, from and
+    to) in the same transaction: a change is never without its entry."""
     if require_reason and not (reason or "").strip():
         raise LifecycleError(_("Give a reason."))
     with transaction.atomic():
@@ -117,6 +120,7 @@ def _change(record, *, to, allowed, actor, reason, require_reason=True):
                 _("A record that is “%(status)s” cannot be changed this way.")
                 % {"status": locked.get_status_display()}
             )
+        before = locked.status
         locked.status = to
         locked.status_reason = (reason or "").strip()[:300]
         locked.status_changed_by = actor
@@ -129,6 +133,17 @@ def _change(record, *, to, allowed, actor, reason, require_reason=True):
                 "status_changed_at",
             ]
         )
+        log(
+            locked,
+            action,
+            user=actor,
+            data={
+                "serial": locked.serial,
+                "reason": locked.status_reason,
+                "from": before,
+                "to": to,
+            },
+        )
     return locked
 
 
@@ -137,6 +152,7 @@ def record_suspend(*, record, actor, reason):
         record,
         to=Status.SUSPENDED,
         allowed=(Status.ACTIVE,),
+        action=RecordAction.SUSPEND,
         actor=actor,
         reason=reason,
     )
@@ -147,6 +163,7 @@ def record_reinstate(*, record, actor, reason):
         record,
         to=Status.ACTIVE,
         allowed=(Status.SUSPENDED,),
+        action=RecordAction.REINSTATE,
         actor=actor,
         reason=reason,
     )
@@ -157,6 +174,7 @@ def record_revoke(*, record, actor, reason):
         record,
         to=Status.REVOKED,
         allowed=(Status.ACTIVE, Status.SUSPENDED, Status.PENDING),
+        action=RecordAction.REVOKE,
         actor=actor,
         reason=reason,
     )
@@ -169,6 +187,7 @@ def record_approve(*, record, actor):
             record,
             to=Status.ACTIVE,
             allowed=(Status.PENDING,),
+            action=RecordAction.APPROVE,
             actor=actor,
             reason="",
             require_reason=False,

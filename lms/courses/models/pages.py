@@ -4,6 +4,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -207,9 +208,26 @@ class LessonPage(Page):
         return context
 
 
+class _NoScheduleToggle(type(WagtailAdminPageForm)):
+    """Wagtail builds the page form as ``(WagtailAdminDraftStateFormMixin,
+    base_form_class)``, so the mixin's ``show_schedule_publishing_toggle`` wins
+    over the base form's: the attribute is set on the built class itself."""
+
+    def __new__(mcs, name, bases, attrs):
+        attrs.setdefault("show_schedule_publishing_toggle", False)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class SeasonalClassPageForm(WagtailAdminPageForm, metaclass=_NoScheduleToggle):
+    """The class's window is in its own form (SeasonalClassPage.content_panels):
+    no schedule toggle in the status side panel, whose dialog is empty without
+    the PublishingPanel (and whose date picker covered its 保存计划 button)."""
+
+
 class SeasonalClassPage(LearnableMixin, Page):
     """A short seasonal class (小课堂). Its active window is Wagtail's own scheduled
-    publishing: "go live" opens it, "expiry" archives it (run ``publish_scheduled``)."""
+    publishing: "go live" opens it, "expiry" archives it (run ``publish_scheduled``).
+    The two dates are fields of the class's own form, not of the side panel."""
 
     theme = models.CharField(_("theme"), max_length=24, choices=SeasonalTheme.choices)
     lessons = StreamField(
@@ -221,9 +239,24 @@ class SeasonalClassPage(LearnableMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("theme"),
+        MultiFieldPanel(
+            [FieldPanel("go_live_at"), FieldPanel("expire_at")],
+            heading=_("Active window"),
+            help_text=_(
+                "Trainees see the class from the first date; after the second it "
+                "is archived. Leave the first empty to open it on approval."
+            ),
+        ),
         MultiFieldPanel(LearnableMixin.learnable_panels, heading=_("Class")),
         FieldPanel("lessons"),
     ]
+    # Not the PublishingPanel: the window is above, in the content.
+    settings_panels = [
+        panel
+        for panel in Page.settings_panels
+        if not getattr(panel, "path", "").endswith("PublishingPanel")
+    ]
+    base_form_class = SeasonalClassPageForm
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
 

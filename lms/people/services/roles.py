@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.log_actions import log
+from wagtail.models import Collection, GroupCollectionPermission
 
 from lms.people.constants import AuditAction, Role
 
@@ -13,7 +14,9 @@ VIEW_PEOPLE = [
     "people.view_externalcredential",
 ]
 # Writing lessons needs images, documents and H5P packages; page rights themselves are
-# given per page tree by courses.services.permissions (GroupPagePermission).
+# given per page tree by courses.authoring (GroupPagePermission). Wagtail reads image
+# and document rights only per collection (GroupCollectionPermission, below): these
+# model permissions alone left the choosers empty and the upload pages refused.
 AUTHORING = [
     "wagtailimages.add_image",
     "wagtailimages.change_image",
@@ -104,6 +107,20 @@ ROLE_PERMISSIONS = {
 }
 
 
+# The collection authors upload into (made by roles_ensure), and what the authoring
+# roles may do there. Choosing reaches every collection (an admin's upload in the
+# root collection too): pictures and documents are shared teaching material.
+AUTHORING_COLLECTION = "培训素材"
+COLLECTION_ROLES = (Role.INSTRUCTOR, Role.TRAINING_MANAGER)
+UPLOAD_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+]
+CHOOSE_PERMISSIONS = ["wagtailimages.choose_image", "wagtaildocs.choose_document"]
+
+
 def _permissions(codenames, using):
     wanted = [name.split(".", 1) for name in codenames]
     found = (
@@ -129,6 +146,43 @@ def roles_ensure(*, using="default"):
             else:
                 perms = _permissions(ROLE_PERMISSIONS[role], using)
             group.permissions.set(perms)
+            if role in COLLECTION_ROLES:
+                _collection_permissions_ensure(group, using)
+
+
+def authoring_collection(using="default"):
+    """The "培训素材" collection under the root one, made if missing (the root too:
+    a flushed test database has neither)."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        root = Collection.add_root(name="Root")
+    existing = (
+        Collection.objects.using(using)
+        .filter(depth=root.depth + 1, name=AUTHORING_COLLECTION)
+        .first()
+    )
+    return existing or root.add_child(name=AUTHORING_COLLECTION)
+
+
+def _collection_permissions_ensure(group, using):
+    """Exactly: upload and edit in the authoring collection, choose from all."""
+    collection = authoring_collection(using)
+    root = Collection.get_first_root_node()
+    wanted = {
+        (collection.pk, p.pk) for p in _permissions(UPLOAD_PERMISSIONS, using)
+    } | {(root.pk, p.pk) for p in _permissions(CHOOSE_PERMISSIONS, using)}
+    rows = GroupCollectionPermission.objects.using(using).filter(group=group)
+    have = set(rows.values_list("collection_id", "permission_id"))
+    for collection_id, permission_id in have - wanted:
+        rows.filter(collection_id=collection_id, permission_id=permission_id).delete()
+    GroupCollectionPermission.objects.using(using).bulk_create(
+        [
+            GroupCollectionPermission(
+                group=group, collection_id=collection_id, permission_id=permission_id
+            )
+            for collection_id, permission_id in wanted - have
+        ]
+    )
 
 
 def role_group(role):
