@@ -16,9 +16,11 @@ class ScopedFormMixin:
 
 
 class PersonAdminForm(ScopedFormMixin, WagtailAdminModelForm):
+    # Longer than 18: people write the number in groups ("440305 19800101 0013"),
+    # which idnumber.parse() reads; a limit of 18 cut them off in the browser.
     id_number = forms.CharField(
         label=_("ID number"),
-        max_length=18,
+        max_length=40,
         required=False,
         help_text=_("18 characters. Stored encrypted; only the last 4 are shown."),
     )
