@@ -7,7 +7,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.people import crypto, idnumber, phones
 from lms.people.models import Person, Team
-from lms.people.selectors import organisations_managed_by, people_managed_by
+from lms.people.selectors import (
+    organisations_managed_by,
+    people_managed_by,
+    teams_managed_by,
+)
 
 
 class ScopedFormMixin:
@@ -73,3 +77,34 @@ class CredentialAdminForm(ScopedFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people_managed_by(self.for_user)
+
+
+class PeopleChoiceForm(forms.Form):
+    """Which organisation (and team) the logins page lists (logins_admin)."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=None,
+        required=False,
+        empty_label=_("All teams"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = organisations_managed_by(user)
+        self.fields["organisation"].queryset = organisations
+        self.fields["team"].queryset = teams_managed_by(user)
+        if len(organisations[:2]) == 1:
+            self.fields["organisation"].initial = organisations.first()
+
+
+class IssueForm(forms.Form):
+    """The people ticked for an activation sheet, and the sheet's one-time key."""
+
+    person = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    sheet = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]
