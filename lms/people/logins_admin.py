@@ -18,9 +18,7 @@ Views parse, call ``lms.people.services.logins`` or ``badges``, and render.
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +33,7 @@ from cms.admin_helpers import AdminPageMixin
 from cms.qr import qr_svg
 from lms.people import selectors
 from lms.people.admin_forms import IssueForm, PeopleChoiceForm
-from lms.people.constants import LoginState, PersonStatus
+from lms.people.constants import LoginState
 from lms.people.models import Person
 from lms.people.services.badges import badge_reset
 from lms.people.services.logins import (
@@ -49,29 +47,6 @@ from lms.people.services.logins import (
 MAX_PER_SHEET = 200
 # States whose people are ticked when the page opens: those who cannot sign in.
 TICKED = {LoginState.NONE, LoginState.NO_CODE}
-
-
-def people_of(user, organisation, team=None):
-    """The organisation's people (of ``team``) the user manages, still there."""
-    people = (
-        selectors.people_managed_by(user)
-        .filter(organisation=organisation)
-        .exclude(status=PersonStatus.LEFT)
-    )
-    return people if team is None else people.filter(team=team)
-
-
-def without_password(people):
-    """Those who cannot sign in yet: no login, or a login without a password of its
-    own (waiting for activation); their login and its code joined, one query."""
-    return (
-        people.filter(
-            Q(user__isnull=True)
-            | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
-        )
-        .select_related("user", "user__activation_code")
-        .order_by("name", "pk")
-    )
 
 
 class LoginsView(AdminPageMixin, TemplateView):
@@ -92,13 +67,10 @@ class LoginsView(AdminPageMixin, TemplateView):
         rows, active = [], 0
         if organisation is not None:
             now = timezone.now()
-            people = people_of(self.request.user, organisation, team)
-            active = (
-                people.exclude(user__isnull=True)
-                .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
-                .count()
+            waiting, active = selectors.login_candidates(
+                self.request.user, organisation=organisation, team=team
             )
-            for person in without_password(people)[: MAX_PER_SHEET + 1]:
+            for person in waiting[: MAX_PER_SHEET + 1]:
                 state = login_state(person, now=now)
                 rows.append(
                     {
