@@ -1,12 +1,12 @@
 """Spreadsheet imports the apps share (people, question banks).
 
 A CSV (UTF-8 or GB18030) or XLSX upload becomes a tablib Dataset with our column
-names (``dataset_from_upload``); django-import-export imports it; its result becomes
-an ``ImportReport`` naming every bad row as numbered in the spreadsheet (the header
-being row 1) and column, in the user's language (``report_from_result``).
+names (``dataset_from_upload``), read from the header row wherever it is
+(``cms.spreadsheet_tables``); django-import-export imports it; its result becomes
+an ``ImportReport`` naming every bad row as numbered in the spreadsheet and column,
+in the user's language, and every row left out (``report_from_result``).
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 import tablib
@@ -20,7 +20,9 @@ from django.views.generic import View
 from import_export import widgets
 from wagtail.log_actions import log
 
+from cms import spreadsheet_tables as tables
 from cms.admin_helpers import SPREADSHEET_TYPES
+from cms.spreadsheet_tables import cell_text
 
 
 class ImportFileError(Exception):
@@ -42,6 +44,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Where the table was found, and the rows outside it that were left out.
+    header_row: int = 1
+    skipped: list[tables.SkippedRow] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -80,22 +85,9 @@ class Columns:
         return str(self.labels.get(name, name))
 
 
-def cell_text(value):
-    """A cell as text: Excel's numbers without a spurious ".0", dates as dates."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def spreadsheet_row(dataset, number):
-    """The spreadsheet's row number (header = row 1) for import-export's 1-based data
-    row ``number``; blank rows dropped before the import still count."""
+    """The spreadsheet's row number for import-export's 1-based data row ``number``:
+    the rows above the header and blank rows dropped before the import count."""
     source_rows = getattr(dataset, "source_rows", None)
     return source_rows[number - 1] if source_rows else number + 1
 
@@ -113,77 +105,63 @@ def _decode_csv(content):
 def dataset_from_upload(
     filename, content, *, columns, max_bytes, max_rows, no_rows_message
 ):
-    """Read a CSV or XLSX upload into a dataset with our column names."""
+    """Read a CSV or XLSX upload into a dataset with our column names: the table
+    found under its header row (``cms.spreadsheet_tables``), whichever row that
+    is, without the titles above it and the notes below it, which the dataset
+    lists as ``skipped_rows``."""
     if len(content) > max_bytes:
         raise ImportFileError(
             _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)}
         )
     name = (filename or "").lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise ImportFileError(_("Upload a .xlsx or .csv file."))
+
+    def too_many():
+        return ImportFileError(
+            _("The file has more than %(max)s rows; split it into smaller files.")
+            % {"max": max_rows}
+        )
+
     try:
-        if name.endswith(".xlsx"):
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        elif name.endswith(".csv"):
-            dataset = tablib.Dataset().load(_decode_csv(content), format="csv")
-        else:
-            raise ImportFileError(_("Upload a .xlsx or .csv file."))
+        with tables.sheets_in(name, content, csv_text=_decode_csv) as sheets:
+            table = tables.find_table(
+                sheets, columns=columns, max_rows=max_rows, too_many=too_many
+            )
     except ImportFileError:
         raise
+    except tables.NoTable as error:
+        raise ImportFileError(tables.no_table_message(error, columns)) from None
     except Exception as error:  # noqa: BLE001 - any parser failure means a bad file
         raise ImportFileError(
             _("The file could not be read as a spreadsheet: %(error)s")
             % {"error": error}
         ) from error
-    return normalise_dataset(
-        dataset, columns=columns, max_rows=max_rows, no_rows_message=no_rows_message
-    )
-
-
-def normalise_dataset(dataset, *, columns, max_rows, no_rows_message):
-    if not dataset.headers:
-        raise ImportFileError(_("The file is empty."))
-    dataset.headers = [columns.canonical(header) for header in dataset.headers]
-    repeated = sorted(
-        {h for h in dataset.headers if h and dataset.headers.count(h) > 1}
-    )
+    repeated = sorted({h for h in table.headers if table.headers.count(h) > 1})
     if repeated:
         raise ImportFileError(
             _("These columns appear twice: %(columns)s. Keep one of each.")
             % {"columns": "、".join(repeated)}
         )
-    missing = [
-        f"{columns.labels[name]}（{columns.headers[name]}）"
-        for name in columns.required
-        if columns.headers[name] not in dataset.headers
-    ]
-    if missing:
-        raise ImportFileError(
-            _("Missing columns: %(columns)s. Download the template to see the columns.")
-            % {"columns": "、".join(missing)}
-        )
-    # Drop rows that are entirely blank (spreadsheets often carry them), but remember
-    # each kept row's number in the spreadsheet (header = row 1) for the report.
-    kept = [
-        (number, row)
-        for number, row in enumerate(dataset, start=2)
-        if any(str(v or "").strip() for v in row)
-    ]
-    rows = [row for _number, row in kept]
-    if not rows:
+    if not table.rows:
         raise ImportFileError(str(no_rows_message))
-    if len(rows) > max_rows:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows; split it into smaller files.")
-            % {"max": max_rows}
-        )
-    cleaned = tablib.Dataset(*rows, headers=dataset.headers)
-    cleaned.source_rows = [number for number, _row in kept]
-    return cleaned
+    dataset = tablib.Dataset(*[row for _n, row in table.rows], headers=table.headers)
+    # Each row's number in the spreadsheet, for the report (spreadsheet_row).
+    dataset.source_rows = [number for number, _row in table.rows]
+    dataset.header_row = table.header_row
+    dataset.skipped_rows = table.skipped
+    return dataset
 
 
 def report_from_result(result, *, dataset, dry_run, columns):
     """import-export's ``Result`` as the report users read: every bad row and
     column, or the counts of what was (or, on a dry run, would be) done."""
-    report = ImportReport(dry_run=dry_run, total_rows=len(dataset))
+    report = ImportReport(
+        dry_run=dry_run,
+        total_rows=len(dataset),
+        header_row=getattr(dataset, "header_row", 1),
+        skipped=list(getattr(dataset, "skipped_rows", [])),
+    )
     for invalid in result.invalid_rows:
         for attribute, messages in invalid.error_dict.items():
             for message in messages:

@@ -327,6 +327,8 @@ SITE_FILL = {
     "certs-roster-export": lambda s: {"file_format": "csv"},
     "certs-api-key-revoke": lambda s: {"pk": s.objects[ApiKey].pk},
     "person_photo": lambda s: {"name": s.photo_name},
+    "people_login_reset": lambda s: {"pk": s.objects[Person].pk},
+    "people_badge_reset": lambda s: {"pk": s.objects[Person].pk},
     "wagtailadmin_editing_sessions:ping": lambda s: {
         "app_label": "people",
         "model_name": "person",

@@ -233,10 +233,18 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (account, address) before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "lms.people.backends.PhoneOrUsernameBackend",
+    # Only /activate/ passes its credential (a one-time activation code); it
+    # answers None to everything else and keeps no session.
+    "lms.people.backends.ActivationCodeBackend",
 ]
 # Failures per account and address (an IPv6 address as its /64) before a lock-out,
 # and how long the lock lasts after the last failure.
 AXES_FAILURE_LIMIT = int(env("LOGIN_MAX_FAILURES", "10"))
+# Activation codes an organisation admin hands out (lms/people/services/logins.py):
+# how long one stays valid, and how many tries one address may make a minute on
+# /activate/ whatever the account (axes counts per account and address besides).
+ACTIVATION_CODE_DAYS = int(env("ACTIVATION_CODE_DAYS", "14"))
+ACTIVATION_TRIES_PER_MINUTE = int(env("ACTIVATION_TRIES_PER_MINUTE", "30"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(env("LOGIN_FAILURE_WINDOW", str(15 * 60))))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "lms.people.services.login_guard.lockout_username"
@@ -249,6 +257,9 @@ AXES_RESET_ON_SUCCESS = True
 # kept only where it serves a purpose (PIPL).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True
+# Axes keeps a failed attempt's form in AccessAttempt.post_data, masking "password"
+# only: /activate/'s code and new password must not be kept either.
+AXES_SENSITIVE_PARAMETERS = ["code", "new_password1", "new_password2"]
 # --- end of the authentication block ------------------------------------------------
 
 # H5P: package content and the player are served from their own origin (another host

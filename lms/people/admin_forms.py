@@ -7,7 +7,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.people import crypto, idnumber, phones
 from lms.people.models import Person, Team
-from lms.people.selectors import organisations_managed_by, people_managed_by
+from lms.people.selectors import (
+    organisations_managed_by,
+    people_managed_by,
+    teams_managed_by,
+)
 
 
 class ScopedFormMixin:
@@ -16,9 +20,11 @@ class ScopedFormMixin:
 
 
 class PersonAdminForm(ScopedFormMixin, WagtailAdminModelForm):
+    # Longer than 18: people write the number in groups ("440305 19800101 0013"),
+    # which idnumber.parse() reads; a limit of 18 cut them off in the browser.
     id_number = forms.CharField(
         label=_("ID number"),
-        max_length=18,
+        max_length=40,
         required=False,
         help_text=_("18 characters. Stored encrypted; only the last 4 are shown."),
     )
@@ -71,3 +77,34 @@ class CredentialAdminForm(ScopedFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people_managed_by(self.for_user)
+
+
+class PeopleChoiceForm(forms.Form):
+    """Which organisation (and team) the logins page lists (logins_admin)."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=None,
+        required=False,
+        empty_label=_("All teams"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = organisations_managed_by(user)
+        self.fields["organisation"].queryset = organisations
+        self.fields["team"].queryset = teams_managed_by(user)
+        if len(organisations[:2]) == 1:
+            self.fields["organisation"].initial = organisations.first()
+
+
+class IssueForm(forms.Form):
+    """The people ticked for an activation sheet, and the sheet's one-time key."""
+
+    person = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    sheet = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]

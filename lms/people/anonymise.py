@@ -1,13 +1,13 @@
 """Anonymise people for a copy of production (PIPL): names, phones, ID numbers,
-photos and login names are replaced; organisations and teams are kept, so the copy
-still behaves like the real thing."""
+photos and login names are replaced, activation codes deleted; organisations and
+teams are kept, so the copy still behaves like the real thing."""
 
 import random
 
 from django.db import transaction
 
 from lms.people import idnumber
-from lms.people.models import Person, User
+from lms.people.models import ActivationCode, Person, User
 
 
 @transaction.atomic
@@ -27,3 +27,6 @@ def people_anonymise(*, seed=0):
         user.phone = f"191{user.pk:08d}"[:11]
         user.set_unusable_password()
         user.save()
+    # The codes would activate the renamed logins; the copy has no one to hand
+    # them to.
+    ActivationCode.objects.all().delete()

@@ -1,9 +1,10 @@
-"""Sign in with a phone number or a username."""
+"""Sign in with a phone number or a username; exchange an activation code."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from lms.people import phones
+from lms.people.services.logins import code_matches
 from lms.people.user_cache import user_with_person
 
 
@@ -45,3 +46,26 @@ class PhoneOrUsernameBackend(ModelBackend):
         # the shared cache when it is there.
         user = user_with_person(user_id)
         return user if user and self.user_can_authenticate(user) else None
+
+
+class ActivationCodeBackend(BaseBackend):
+    """``authenticate(request, username=..., one_time_password=...)``: the login a
+    phone number (or username) names, if the code is its valid activation code
+    (lms/people/services/logins.py). Going through ``authenticate`` is what makes
+    django-axes guard it: a locked (account, address) is refused before the code is
+    checked, and a wrong code counts as a failed sign-in. The keyword has
+    "password" in it so that Django masks it in the failure signal.
+
+    It never signs anyone in by itself: /activate/ sets the new password and signs
+    in through PhoneOrUsernameBackend, and ``get_user`` here finds nobody."""
+
+    def authenticate(self, request, username=None, one_time_password=None, **kwargs):
+        if not username or one_time_password is None:
+            return None
+        user = find_user(username)
+        if code_matches(user, one_time_password) and user.is_active:
+            return user
+        return None
+
+    def get_user(self, user_id):
+        return None

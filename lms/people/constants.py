@@ -3,6 +3,7 @@ translated, Chinese by default."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -35,6 +36,15 @@ class PersonStatus(models.TextChoices):
     ON_LEAVE = "on_leave", _("On leave")
     LEFT = "left", _("Left")
     SUSPENDED = "suspended", _("Suspended")
+
+
+class LoginState(models.TextChoices):
+    """Where a person's login stands (lms/people/services/logins.py)."""
+
+    NONE = "none", _("No login")
+    NO_CODE = "no_code", _("Not activated; the code has expired")
+    WAITING = "waiting", _("Waiting for activation")
+    ACTIVE = "active", pgettext_lazy("login state", "Active")
 
 
 class Gender(models.TextChoices):
@@ -73,3 +83,7 @@ class AuditAction:
     PEOPLE_EXPORT = "shouwang.people.export"
     ROLE_CHANGE = "shouwang.role.change"
     BADGE_RESET = "shouwang.badge.reset"
+    # Logins organisation admins give (lms/people/services/logins.py).
+    LOGIN_GIVE = "shouwang.login.give"
+    PASSWORD_RESET = "shouwang.login.reset"  # noqa: S105 - an action name
+    LOGIN_ACTIVATE = "shouwang.login.activate"

@@ -33,6 +33,49 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class ActivationForm(forms.Form):
+    """/activate/: the phone number, the code from the sheet and a new password.
+    The field is named ``username`` as on the login form, which is the name
+    django-axes counts a lock-out under."""
+
+    username = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "inputmode": "tel",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+    code = forms.CharField(
+        label=_("Activation code"),
+        max_length=40,
+        help_text=_("12 digits, from the sheet your organisation gave you."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two passwords are not the same."))
+        return cleaned
+
+
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search by name or phone"), required=False, max_length=60

@@ -10,55 +10,20 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import numdb
 
 from lms.people.constants import Gender
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
-# First two digits: provinces, plus 71/81/82/83 (Taiwan, Hong Kong, Macao and the
-# residence permits that use them).
-PROVINCE_CODES = frozenset(
-    {
-        11,
-        12,
-        13,
-        14,
-        15,
-        21,
-        22,
-        23,
-        31,
-        32,
-        33,
-        34,
-        35,
-        36,
-        37,
-        41,
-        42,
-        43,
-        44,
-        45,
-        46,
-        50,
-        51,
-        52,
-        53,
-        54,
-        61,
-        62,
-        63,
-        64,
-        65,
-        71,
-        81,
-        82,
-        83,
-    }
-)
+# Residence permits of Taiwan residents (港澳台居民居住证, GB 11643 as amended in
+# 2018) start 830000, which is no division of GB/T 2260; Hong Kong's 810000 and
+# Macao's 820000 are.
+PERMIT_REGIONS = frozenset({"830000"})
 SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
@@ -74,11 +39,40 @@ class IdNumber:
         return self.value[-4:]
 
 
+# What people put between the groups of digits: spaces of every kind, hyphens and
+# dashes, and the invisible characters (zero-width spaces, a byte-order mark) that
+# copying from a web page or a chat brings along.
+SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+
+
 def normalise(raw):
-    """Strip spaces, turn full-width digits (typed with a Chinese IME) into ASCII
-    and make a trailing x upper-case; people type all of these."""
+    """Strip spaces and separators ("440305 19800101 0013"), turn full-width digits
+    (typed with a Chinese IME) into ASCII and make a trailing x upper-case; people
+    write all of these."""
     text = unicodedata.normalize("NFKC", str(raw or ""))
-    return re.sub(r"\s+", "", text).upper()
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return SEPARATORS.sub("", text).upper()
+
+
+@lru_cache(maxsize=4096)
+def region_is_known(code):
+    """Whether six digits are a division code of GB/T 2260, now or at any time since
+    1980: a number keeps the code of the county that issued it after the county is
+    merged or renamed (崇文区 110103, gone in 2010, is on millions of cards).
+
+    The codes come from python-stdnum's ``cn/loc`` data (a maintained package,
+    version in pyproject.toml; compiled from the tables of 中华人民共和国行政区划代码,
+    which follow GB/T 2260 and its yearly changes and give the years each code
+    was in use). Its own ``cn.ric`` also
+    compares a county's years with the birth year, which would refuse everyone
+    registered after birth in a county created later; only the code is checked here.
+    """
+    if code in PERMIT_REGIONS:
+        return True
+    found = {}
+    for _part, properties in numdb.get("cn/loc").info(code):
+        found.update(properties)
+    return "county" in found
 
 
 def check_character(first17):
@@ -99,9 +93,14 @@ def parse(raw, *, today=None):
             _("An ID number has 18 characters: 17 digits and a final digit or X."),
             code="shape",
         )
-    if int(value[:2]) not in PROVINCE_CODES:
+    if not region_is_known(value[:6]):
         raise ValidationError(
-            _("The ID number does not start with a valid region code."), code="region"
+            _(
+                "The first six digits (%(region)s) are not the code of a county or "
+                "city (GB/T 2260)."
+            )
+            % {"region": value[:6]},
+            code="region",
         )
     try:
         birth = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

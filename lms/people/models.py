@@ -245,6 +245,10 @@ class Person(models.Model):
         permissions = [
             ("view_full_id_number", _("Can see and export full ID numbers")),
             ("import_people", _("Can import people from spreadsheets")),
+            (
+                "manage_logins",
+                _("Can give logins and reset passwords and badges"),
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "status"])]
 
@@ -345,3 +349,53 @@ class ExternalCredential(models.Model):
             raise ValidationError(
                 {"expires_on": _("It cannot expire before it was issued.")}
             )
+
+
+class ActivationSheet(models.Model):
+    """One sheet of activation codes, shown once. Its ``key`` comes from the form
+    that asked for it, so a reload or a second click cannot issue (and show) the
+    codes again: the key is taken, the codes are not shown twice (the database's
+    unique constraint decides, whatever the number of app servers)."""
+
+    key = models.UUIDField(unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activation sheet")
+        verbose_name_plural = _("activation sheets")
+
+    def __str__(self):
+        return f"{self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class ActivationCode(models.Model):
+    """A login's one-time activation code, which its owner exchanges for a password
+    of their own at /activate/. Only a hash is stored (Django's password hasher),
+    so the code on the printed sheet is the only copy; a new code replaces the old
+    one, and using it deletes it (the audit log keeps the history).
+
+    Anonymising a copy: the rows are deleted (``anonymise_people``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activation_code",
+    )
+    code_hash = models.CharField(max_length=128, editable=False)
+    sheet = models.ForeignKey(
+        ActivationSheet, on_delete=models.PROTECT, related_name="codes"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+
+    def __str__(self):
+        return str(self.user)

@@ -74,6 +74,15 @@ HEADER_ALIASES = {
 }
 
 
+# The words organisations' own files use for a person's status, beside the labels
+# (在岗, 休假, 离职, 停职) and the codes (active...), which the widget knows already.
+STATUS_SYNONYMS = {
+    **dict.fromkeys(("在职", "在岗", "正常"), PersonStatus.ACTIVE),
+    **dict.fromkeys(("休假", "请假", "休假中", "请假中"), PersonStatus.ON_LEAVE),
+    **dict.fromkeys(("离职", "已离职", "辞职", "退休"), PersonStatus.LEFT),
+    **dict.fromkeys(("停职", "停岗"), PersonStatus.SUSPENDED),
+}
+
 PEOPLE_COLUMNS = Columns(COLUMNS, COLUMN_LABELS, HEADER_ALIASES, REQUIRED_COLUMNS)
 
 
@@ -165,7 +174,9 @@ class PersonResource(RowCheckMixin, resources.ModelResource):
     status = fields.Field(
         attribute="status",
         column_name=COLUMNS["status"],
-        widget=ChoiceLabelWidget(PersonStatus, PersonStatus.ACTIVE),
+        widget=ChoiceLabelWidget(
+            PersonStatus, PersonStatus.ACTIVE, synonyms=STATUS_SYNONYMS
+        ),
     )
     organisation = fields.Field(
         attribute="organisation__name",

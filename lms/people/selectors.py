@@ -7,9 +7,10 @@ so that the scoping rules of DESIGN.md live in one place:
 * everyone with a profile sees themself.
 """
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 
-from lms.people.constants import Role
+from lms.people.constants import PersonStatus, Role
 from lms.people.models import ExternalCredential, Organisation, Person, Team
 
 
@@ -102,6 +103,31 @@ def people_managed_by(user):
     return Person.objects.select_related("organisation", "team").filter(
         organisation__in=organisations_managed_by(user).values("pk")
     )
+
+
+# No login, or a login without a password of its own (waiting for activation).
+WITHOUT_OWN_PASSWORD = Q(user__isnull=True) | Q(
+    user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+)
+
+
+def login_candidates(user, *, organisation, team=None):
+    """For the logins page: the people of ``organisation`` (of ``team``) whom
+    ``user`` manages and who have not left, as (those who cannot sign in yet, by
+    name, with their login and its activation code joined; how many can)."""
+    people = (
+        people_managed_by(user)
+        .filter(organisation=organisation)
+        .exclude(status=PersonStatus.LEFT)
+    )
+    if team is not None:
+        people = people.filter(team=team)
+    waiting = (
+        people.filter(WITHOUT_OWN_PASSWORD)
+        .select_related("user", "user__activation_code")
+        .order_by("name", "pk")
+    )
+    return waiting, people.exclude(WITHOUT_OWN_PASSWORD).count()
 
 
 def can_manage_person(user, person):

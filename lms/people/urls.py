@@ -5,6 +5,7 @@ from lms.people import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("activate/", views.activate, name="activate"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/badge/", views.my_badge, name="my_badge"),
     path("people/", views.people_directory, name="people_directory"),

@@ -1,19 +1,29 @@
 """Thin views: parse, call a selector or service, render."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from wagtail import hooks
 
+from cms.client import lockout_address
 from cms.qr import qr_svg
+from cms.ratelimit import address_scope, count_this_minute
 from lms.people import phones, photos, selectors
-from lms.people.forms import LoginForm, PeopleSearchForm
+from lms.people.forms import ActivationForm, LoginForm, PeopleSearchForm
 from lms.people.services.badges import badge_token
+from lms.people.services.logins import login_activate
 
 PEOPLE_PAGE_SIZE = 30
 # Apps above people add what they know of each listed person (lms.certs: their
@@ -112,3 +122,70 @@ def photo(request, name):
     if person is None:
         raise Http404
     return photos.photo_response(person)
+
+
+ACTIVATION_TEMPLATE = "people/activate.html"
+SIGN_IN_BACKEND = "lms.people.backends.PhoneOrUsernameBackend"
+ACTIVATION_REFUSED = gettext_lazy(
+    "The phone number and the code do not match, or the code has expired or been "
+    "used. Check both, or ask your organisation's administrator for a new code."
+)
+
+
+def activation_page(request, form, *, status=200, refusal=""):
+    return render(
+        request,
+        ACTIVATION_TEMPLATE,
+        {
+            "form": form,
+            "refusal": refusal,
+            "password_rules": password_validation.password_validators_help_texts(),
+        },
+        status=status,
+    )
+
+
+def too_many_activation_tries(request):
+    """Tries per address and minute, whatever the account: axes counts per account
+    and address, which one guess at each of many waiting logins would slip past."""
+    scope = f"activate:{address_scope(lockout_address(request))}"
+    return count_this_minute(scope) > settings.ACTIVATION_TRIES_PER_MINUTE
+
+
+@sensitive_post_parameters("code", "new_password1", "new_password2")
+@never_cache
+def activate(request):
+    """``/activate/``: a trainee exchanges the one-time code from their
+    organisation's sheet for a password of their own, and is signed in. A wrong
+    code is a failed sign-in for django-axes (``authenticate`` below); a valid code
+    with a password the validators refuse is not used up."""
+    form = ActivationForm(request.POST or None)
+    if request.method != "POST":
+        return activation_page(request, form)
+    if too_many_activation_tries(request):
+        return activation_page(
+            request,
+            form,
+            status=429,
+            refusal=_("Too many tries from this network. Wait a minute and try again."),
+        )
+    if not form.is_valid():
+        return activation_page(request, form)
+    data = form.cleaned_data
+    user = authenticate(
+        request, username=data["username"], one_time_password=data["code"]
+    )
+    if user is None:
+        # A locked (account, address) is answered by axes' middleware
+        # (login_guard.lockout_response), whatever is returned here.
+        return activation_page(request, form, refusal=ACTIVATION_REFUSED)
+    try:
+        password_validation.validate_password(data["new_password1"], user)
+    except ValidationError as error:
+        form.add_error("new_password1", error)
+        return activation_page(request, form)
+    if not login_activate(user=user, password=data["new_password1"]):
+        return activation_page(request, form, refusal=ACTIVATION_REFUSED)
+    login(request, user, backend=SIGN_IN_BACKEND)
+    messages.success(request, _("Your password is set and you are signed in."))
+    return redirect("/")

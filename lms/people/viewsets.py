@@ -6,9 +6,11 @@ another organisation's person id into the address bar gets a 404, not the person
 
 import django_filters
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -16,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from lms.people import selectors
 from lms.people.admin_forms import CredentialAdminForm, PersonAdminForm, TeamAdminForm
+from lms.people.logins_admin import person_login_buttons
 from lms.people.models import ExternalCredential, Organisation, Person, Team
 
 
@@ -93,8 +96,39 @@ class PersonFilterSet(WagtailFilterSet):
         fields = ["kind", "status", "organisation", "team"]
 
 
+class LoginButtonsMixin:
+    """A person's "Reset password" and "Reset badge" (lms/people/logins_admin.py)
+    in the header's "More" menu of their edit and inspect pages."""
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            *person_login_buttons(self.request.user, self.object),
+        ]
+
+
+class PersonIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            *person_login_buttons(self.request.user, instance, MenuItem),
+        ]
+
+
+class PersonEditView(LoginButtonsMixin, ScopedEditView):
+    pass
+
+
+class PersonInspectView(LoginButtonsMixin, ScopedInspectView):
+    pass
+
+
 class PersonViewSet(ScopedViewSet):
     model = Person
+    index_view_class = PersonIndexView
+    edit_view_class = PersonEditView
+    inspect_view_class = PersonInspectView
     icon = "user"
     menu_label = _("People")
     name = "people"

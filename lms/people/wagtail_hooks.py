@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from cms.admin_helpers import PermissionMenuItem
-from lms.people import admin_views
+from lms.people import admin_views, logins_admin
 from lms.people.constants import AuditAction
 from lms.people.lockouts import lockout_viewsets
 from lms.people.services.roles import role_change_log, role_names_of
@@ -44,6 +44,22 @@ def register_people_admin_urls():
             admin_views.ImportTemplateView.as_view(),
             name="people_import_template",
         ),
+        path("people-logins/", logins_admin.LoginsView.as_view(), name="people_logins"),
+        path(
+            "people-logins/sheet/",
+            logins_admin.IssueSheetView.as_view(),
+            name="people_logins_sheet",
+        ),
+        path(
+            "people-logins/<int:pk>/password/",
+            logins_admin.ResetPasswordView.as_view(),
+            name="people_login_reset",
+        ),
+        path(
+            "people-logins/<int:pk>/badge/",
+            logins_admin.ResetBadgeView.as_view(),
+            name="people_badge_reset",
+        ),
     ]
 
 
@@ -55,6 +71,17 @@ def register_import_menu_item():
         icon_name="upload",
         order=151,
         permission="people.import_people",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_logins_menu_item():
+    return PermissionMenuItem(
+        _("Logins"),
+        reverse("people_logins"),
+        icon_name="key",
+        order=153,
+        permission=logins_admin.PERMISSION,
     )
 
 
@@ -81,6 +108,19 @@ def register_audit_actions(actions):
         AuditAction.ROLE_CHANGE, _("Change roles"), _("Roles changed")
     )
     actions.register_action(AuditAction.BADGE_RESET, _("Reset badge"), _("Badge reset"))
+    actions.register_action(
+        AuditAction.LOGIN_GIVE,
+        _("Give a login"),
+        _("Login given, activation code issued"),
+    )
+    actions.register_action(
+        AuditAction.PASSWORD_RESET,
+        _("Reset password"),
+        _("Password reset, activation code issued"),
+    )
+    actions.register_action(
+        AuditAction.LOGIN_ACTIVATE, _("Activate login"), _("Login activated")
+    )
 
 
 # Wagtail's user editor changes groups directly; these two hooks record the change

@@ -164,6 +164,12 @@ class ConfirmImportView(ImportQuestionsView):
                 "unchanged": report.unchanged,
             },
         )
+        if report.skipped:
+            messages.info(
+                request,
+                _("Left out, outside the table: rows %(rows)s.")
+                % {"rows": "、".join(str(s.row) for s in report.skipped)},
+            )
         return redirect(
             reverse("wagtailsnippets_quizzes_question:list") + f"?bank={bank.pk}"
         )

@@ -104,6 +104,26 @@ def test_admin_form_refuses_a_bad_or_taken_id_number(client_for, world):
 
 
 @pytest.mark.django_db
+def test_admin_form_takes_an_id_number_written_in_groups(client_for, world):
+    """An ID number written "110105 19491231 002X" (20 characters) was cut off by
+    the field's limit of 18."""
+    client = client_for(world.org_admin.user)
+    response = client.post(
+        reverse("people:add"),
+        {
+            "name": "新人",
+            "phone": "",
+            "id_number": "110105 19491231 002X",
+            "kind": "guard",
+            "status": "active",
+            "organisation": world.company.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Person.objects.get(name="新人").id_number == "11010519491231002X"
+
+
+@pytest.mark.django_db
 def test_editing_keeps_the_id_number_when_left_empty(client_for, world):
     client = client_for(world.org_admin.user)
     person = world.colleague

@@ -1,8 +1,9 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 
-from lms.people.constants import AuditAction
+from lms.people.constants import AuditAction, Role
 from lms.people.services.badges import badge_reset, badge_token, person_from_badge_token
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, person_with_role
 
 
 @pytest.mark.django_db
@@ -28,7 +29,10 @@ def test_resetting_a_badge_revokes_the_old_one_and_is_logged():
 
     person = PersonFactory()
     old = badge_token(person)
-    actor = UserFactory()
+    actor = person_with_role(Role.ORG_ADMIN, organisation=person.organisation).user
+    with pytest.raises(PermissionDenied):
+        badge_reset(person=person, actor=UserFactory())
+    assert person_from_badge_token(old) == person
     badge_reset(person=person, actor=actor)
     assert person_from_badge_token(old) is None
     assert person_from_badge_token(badge_token(person)) == person

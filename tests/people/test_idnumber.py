@@ -24,6 +24,54 @@ def test_lower_case_x_and_spaces_are_accepted():
 
 
 @pytest.mark.parametrize(
+    "written",
+    [
+        "110105-19491231-002X",  # hyphens
+        "110105\u300019491231\u3000002X",  # ideographic spaces (a Chinese IME)
+        "110105\u200b19491231002X",  # a zero-width space copied from a chat
+        "\ufeff１１０１０５１９４９１２３１００２ｘ",  # BOM, full-width digits
+    ],
+)
+def test_separators_and_invisible_characters_are_removed(written):
+    assert idnumber.parse(written).value == KNOWN
+
+
+def with_region(region, rest=KNOWN[6:17]):
+    first17 = region + rest
+    return first17 + idnumber.check_character(first17)
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        "449999",  # a real province (广东) but no such county
+        "110199",  # a real city (北京市辖区) but no such district
+        "440399",
+        "900000",
+    ],
+)
+def test_the_region_must_be_a_real_county_not_only_a_real_province(region):
+    with pytest.raises(ValidationError) as error:
+        idnumber.parse(with_region(region))
+    assert error.value.code == "region"
+    assert region in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        "440305",  # 南山区
+        "110103",  # 崇文区: merged into 东城区 in 2010, still on many cards
+        "441900",  # 东莞市 (a city without counties)
+        "810000",  # Hong Kong residents' residence permit
+        "830000",  # Taiwan residents' residence permit
+    ],
+)
+def test_real_counties_old_ones_and_permit_codes_are_accepted(region):
+    assert idnumber.parse(with_region(region)).value[:6] == region
+
+
+@pytest.mark.parametrize(
     ("value", "code"),
     [
         ("", "empty"),

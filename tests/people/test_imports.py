@@ -314,3 +314,55 @@ def test_row_numbers_count_the_blank_rows_people_left_in(company):
     (error,) = report.errors
     assert error.row == 4
     assert "第 2 行" in error.message
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("在职", PersonStatus.ACTIVE),
+        ("在岗", PersonStatus.ACTIVE),
+        ("active", PersonStatus.ACTIVE),
+        ("离职", PersonStatus.LEFT),
+        ("left", PersonStatus.LEFT),
+        ("休假", PersonStatus.ON_LEAVE),
+        ("请假", PersonStatus.ON_LEAVE),
+        ("停职", PersonStatus.SUSPENDED),
+        ("suspended", PersonStatus.SUSPENDED),
+    ],
+)
+def test_status_accepts_the_words_people_write_and_the_codes(company, written, status):
+    report = run(company, csv_bytes(f"张三,13800138000,{valid_id()},保安员,,{written}"))
+    assert report.ok, report.errors
+    assert Person.objects.get().status == status
+
+
+def test_an_unknown_status_still_lists_what_is_accepted(company):
+    report = run(company, csv_bytes(f"张三,13800138000,{valid_id()},保安员,,出差"))
+    (error,) = report.errors
+    assert error.column == "状态" and "出差" in error.message
+
+
+def test_an_id_whose_county_does_not_exist_is_refused(company):
+    first17 = "449999" + valid_id()[6:17]  # 广东 exists, county 9999 does not
+    bad = first17 + idnumber.check_character(first17)
+    report = run(company, csv_bytes(f"张三,13800138000,{bad},保安员,,"))
+    (error,) = report.errors
+    assert error.column == "身份证号" and "449999" in error.message
+    assert "GB/T 2260" in error.message
+
+
+def test_ids_written_in_groups_are_read_and_matched(company):
+    an_id = valid_id()
+    run(company, csv_bytes(f"张三,13800138000,{an_id},保安员,,"))
+    spaced = f"{an_id[:6]} {an_id[6:14]} {an_id[14:]}"
+    hyphens = f"{an_id[:6]}-{an_id[6:14]}-{an_id[14:]}"
+    report = run(
+        company,
+        csv_bytes(f"张三,13800138000,{spaced},保安员,,"),
+        filename="people.csv",
+    )
+    assert report.ok and report.unchanged == 1, report.errors
+    content = xlsx_bytes([["张三", "13800138000", hyphens, "保安员", "", "在职"]])
+    report = run(company, content, filename="people.xlsx")
+    assert report.ok and report.unchanged == 1, report.errors
+    assert Person.objects.get().id_number == an_id

@@ -357,3 +357,107 @@ def test_files_without_what_is_needed_are_refused_as_a_whole(content, fragment):
     with translation.override("en"), pytest.raises(ImportFileError) as error:
         questions_dataset_from_upload("bank.csv", content.encode())
     assert fragment in str(error.value)
+
+
+# -- sheets as offices keep them: a title above the header, notes below the data --
+
+COLUMNS_OF_HEADER = HEADER.split(",")
+
+
+def office_xlsx(data_rows, *, cover_sheet=False):
+    """A question sheet as a training unit keeps it: a merged title row, a line
+    saying who it is for, then the header; under the data a 制表人 line (one cell,
+    merged across) and a line with 审核人 and 日期 in two cells."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if cover_sheet:
+        sheet.title = "说明"
+        sheet.append(["本题库供2025年保安员培训使用。"])
+        sheet = book.create_sheet("题库")
+    sheet.append(["2025年保安员培训题库"] + [None] * (len(COLUMNS_OF_HEADER) - 1))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=14)
+    sheet.append(["适用：保安员初任培训", None, None, None, None, None, "第一版"])
+    sheet.append(COLUMNS_OF_HEADER)
+    for row in data_rows:
+        sheet.append(row.split(","))
+    last = sheet.max_row
+    sheet.append(["制表人：张三"])
+    sheet.merge_cells(
+        start_row=last + 1, start_column=1, end_row=last + 1, end_column=14
+    )
+    sheet.append(
+        ["审核人：李四", None, None, None, None, None, None, "日期：2025-05-01"]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD_ROWS = [
+    "T1,单选,法律法规,保安员证由谁发放？,公安机关,保安公司,,,,,A,,易,",
+    "T2,判断,巡逻防范,巡逻时可以搜身。,,,,,,,错误,,,",
+]
+
+
+def test_a_title_above_the_header_and_notes_below_are_left_out_and_named(bank):
+    report = run(bank, office_xlsx(GOOD_ROWS), filename="bank.xlsx")
+    assert report.ok, report.errors
+    assert report.created == 2
+    assert report.header_row == 3
+    skipped = [(s.row, s.text) for s in report.skipped]
+    assert skipped == [
+        (1, "2025年保安员培训题库"),
+        (2, "适用：保安员初任培训 第一版"),
+        (6, "制表人：张三"),
+        (7, "审核人：李四 日期：2025-05-01"),
+    ]
+    reasons = [s.reason for s in report.skipped]
+    assert "表头" in reasons[0] and "表格下方" in reasons[2]
+
+
+def test_bad_rows_keep_their_spreadsheet_numbers_under_a_title(bank):
+    rows = [*GOOD_ROWS, "T3,单选,法律法规,没有答案,甲,乙,,,,,,,,"]
+    report = run(bank, office_xlsx(rows), filename="bank.xlsx")
+    assert report.bad_rows == [6]  # title, subtitle, header, T1, T2, T3
+    assert [s.row for s in report.skipped] == [1, 2, 7, 8]
+    assert Question.objects.count() == 0
+
+
+def test_a_csv_with_a_title_line_and_a_note_imports(bank):
+    content = "\n".join(
+        ["保安员题库（第二版）,,,", HEADER, *GOOD_ROWS, ",,,", "注：答案以教材为准"]
+    ).encode()
+    report = run(bank, content)
+    assert report.ok, report.errors
+    assert report.header_row == 2
+    assert [s.row for s in report.skipped] == [1, 6]
+
+
+def test_the_table_is_found_on_a_later_sheet(bank):
+    report = run(bank, office_xlsx(GOOD_ROWS, cover_sheet=True), filename="b.xlsx")
+    assert report.ok, report.errors
+    assert report.created == 2 and report.header_row == 3
+
+
+def test_a_row_inside_the_table_is_data_not_a_note(bank):
+    """Only the edges are trimmed: a one-cell row between questions is refused."""
+    rows = [GOOD_ROWS[0], "一、判断题", GOOD_ROWS[1]]
+    report = run(bank, office_xlsx(rows), filename="bank.xlsx")
+    assert report.bad_rows == [5]
+    assert [s.row for s in report.skipped] == [1, 2, 7, 8]
+
+
+def test_without_a_header_row_the_message_names_the_closest_row():
+    content = "题库\n编号,题型,题干,答案\nQ1,单选,题目,A\n".encode()
+    with translation.override("en"), pytest.raises(ImportFileError) as error:
+        questions_dataset_from_upload("bank.csv", content)
+    message = str(error.value)
+    assert "Category（分类）" in message and "Row 2" in message
+    content = "2025年题库\n第一章\n".encode()
+    with translation.override("en"), pytest.raises(ImportFileError) as error:
+        questions_dataset_from_upload("bank.csv", content)
+    assert "No header row" in str(error.value) and "题型" in str(error.value)

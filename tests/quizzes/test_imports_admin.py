@@ -160,3 +160,18 @@ def test_the_bank_listing_links_to_import_and_export(client_for, world, bank):
     )
     assert f"{reverse('quizzes_import')}?bank={bank.pk}" in page
     assert reverse("quizzes_export", args=[bank.pk]) in page
+
+
+def test_the_check_names_the_header_row_and_every_row_left_out(client_for, world, bank):
+    client = client_for(world.instructor.user)
+    content = f"2025年保安员题库,,,\n{GOOD}制表人：张三\n"
+    checked = upload(client, bank, content).content.decode()
+    assert 'data-import-result="ok"' in checked
+    assert "data-import-skipped" in checked
+    assert "表头在第 2 行" in checked
+    assert "2025年保安员题库" in checked and "制表人：张三" in checked
+    response = client.post(
+        reverse("quizzes_import_confirm"), {"upload": token_of(checked)}
+    )
+    assert response.status_code == 302
+    assert Question.objects.count() == 2

@@ -7,11 +7,13 @@ signed with SECRET_KEY, so it can be neither guessed nor forged. Resetting the k
 """
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from wagtail.log_actions import log
 
 from lms.people.constants import AuditAction
 from lms.people.models import Person, new_badge_key
+from lms.people.services.logins import may_manage_logins
 
 SALT = "shouwang.badge.v1"
 PREFIX = "SWB1:"
@@ -38,7 +40,10 @@ def person_from_badge_token(token):
 
 
 def badge_reset(*, person, actor):
-    """Issue a new badge key; every earlier badge of this person stops working."""
+    """Issue a new badge key; every earlier badge of this person stops working. For
+    those who manage the person's logins (their organisation's admin)."""
+    if not may_manage_logins(actor, person):
+        raise PermissionDenied
     with transaction.atomic():
         person.badge_key = new_badge_key()
         person.save(update_fields=["badge_key", "updated_at"])

@@ -2,7 +2,8 @@
 
 The same service serves the admin upload and ``manage.py import_people``. A file
 with any bad row imports nothing, and the report names every bad row (as numbered
-in the spreadsheet, the header being row 1) and column, in the user's language.
+in the spreadsheet) and column, in the user's language, and the rows left out
+around the table (titles above the header, notes below the data).
 """
 
 import tablib

@@ -18,8 +18,8 @@ maintained. What is ours is small and lives here and in ``cms.client``:
   IPv6 address grouped to its /64 (axes has no prefix grouping of its own);
 - the API's bad keys count under ``API_KEYS``, per address
   (lms/certs/api_auth.py), and a locked address gets 429 with Retry-After;
-- ``lockout_response``: the login page with its localised message (429), or JSON
-  for /api/.
+- ``lockout_response``: the login page (or /activate/, whose codes are checked
+  through ``authenticate`` too) with its localised message (429), or JSON for /api/.
 
 Limits come from LOGIN_MAX_FAILURES and LOGIN_FAILURE_WINDOW (environment). A lock
 lasts LOGIN_FAILURE_WINDOW after the last failure; a failure during a lock-out extends
@@ -30,6 +30,7 @@ import math
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -114,15 +115,22 @@ def lockout_response(request, original_response=None, credentials=None):
         response = JsonResponse({"detail": api_lockout_message()}, status=429)
         response["Retry-After"] = str(lockout_seconds())
         return response
-    from lms.people.forms import LoginForm
+    from lms.people.forms import ActivationForm, LoginForm
 
-    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    initial = {"username": request.POST.get("username", "")}
+    if request.path == reverse("activate"):
+        # /activate/ checks codes through authenticate(): its own page, its form.
+        template = "people/activate.html"
+        form = ActivationForm(initial=initial)
+    else:
+        template = "people/login.html"
+        form = LoginForm(request, initial=initial)
     context = {
         "form": form,
         "next": request.POST.get("next", request.GET.get("next", "")),
         "lockout_message": login_lockout_message(),
     }
-    response = render(request, "people/login.html", context, status=429)
+    response = render(request, template, context, status=429)
     response["Retry-After"] = str(lockout_seconds())
     return response
 

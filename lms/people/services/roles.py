@@ -95,6 +95,8 @@ ROLE_PERMISSIONS = {
         "people.add_person",
         "people.change_person",
         "people.import_people",
+        # Logins for their own people: activation codes, password and badge resets.
+        "people.manage_logins",
         "people.add_team",
         "people.change_team",
         "people.add_externalcredential",

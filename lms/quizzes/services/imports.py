@@ -1,8 +1,9 @@
 """Importing and exporting a question bank as a spreadsheet: all rows or none.
 
 A file with any bad row imports nothing, and the report names every bad row (as
-numbered in the spreadsheet, the header being row 1) and column. Importing the same
-file again updates the questions instead of duplicating them (see
+numbered in the spreadsheet) and column, and every row left out around the table
+(a title above the header, a note below the data). Importing the same file again
+updates the questions instead of duplicating them (see
 ``QuestionResource._identify``). The columns are documented for users in
 ``docs/quizzes.md``, on the import page and in the template's second sheet.
 """

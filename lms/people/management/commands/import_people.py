@@ -46,6 +46,11 @@ class Command(BaseCommand):
             dry_run=dry_run,
             source=file.name,
         )
+        for skipped in report.skipped:
+            self.stdout.write(
+                _("Row %(row)s left out, %(reason)s: %(text)s")
+                % {"row": skipped.row, "reason": skipped.reason, "text": skipped.text}
+            )
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(
