@@ -1,11 +1,15 @@
-"""axe-core in the browser tests: ``serious_violations(page)`` injects the vendored
-axe-core (tests/e2e/vendor/axe-core, see its VERSION.md) into the page and every
-frame in it, runs it across the frames, and returns the serious and critical
-violations as readable lines; a test asserts there are none.
+"""axe-core in the browser tests: ``serious_violations(page)`` runs the vendored
+axe-core (tests/e2e/vendor/axe-core, see its VERSION.md) in the page and in
+every frame in it, each checked as a document of its own (so that a frame's
+own title counts, as in the H5P player and the frame H5P draws inside it), and
+returns the serious and critical violations as readable lines; a test asserts
+there are none.
 
 Injected with ``evaluate``, not a ``<script>`` tag: DevTools evaluation is not
 subject to the site's Content-Security-Policy (nor to the H5P frame's), so the
-pages are checked exactly as they are served."""
+pages are checked exactly as they are served. Each frame is run on its own
+rather than through axe's frame messaging, which by default ignores frames of
+another origin (the H5P player's)."""
 
 from functools import cache
 from pathlib import Path
@@ -18,7 +22,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 RUN = """async (tags) => {
   const results = await axe.run(document, {
     runOnly: { type: "tag", values: tags },
-    iframes: true,
+    iframes: false,
     resultTypes: ["violations"],
   });
   return results.violations.map((v) => ({
@@ -36,18 +40,24 @@ def _source():
 
 
 def violations(page):
-    """Every violation axe finds in ``page`` and its frames (already loaded)."""
+    """Every violation axe finds in ``page`` and its frames (already loaded), each
+    with the ``frame`` (its URL; "" for the page itself) it is in."""
     page.wait_for_load_state("load")
+    found = []
     for frame in page.frames:
-        if not frame.is_detached():
-            frame.evaluate(_source())
-    return page.main_frame.evaluate(RUN, TAGS)
+        if frame.is_detached():
+            continue
+        frame.evaluate(_source())
+        where = "" if frame == page.main_frame else frame.url
+        found += [{**v, "frame": where} for v in frame.evaluate(RUN, TAGS)]
+    return found
 
 
 def serious_violations(page):
     """The serious and critical ones, one readable line per element."""
     return [
-        f"{v['impact']} {v['id']} ({v['help']}): {target} — {summary}"
+        f"{v['impact']} {v['id']} ({v['help']}): "
+        f"{v['frame'] + ' ' if v['frame'] else ''}{target} — {summary}"
         for v in violations(page)
         if v["impact"] in BLOCKING
         for target, summary in v["nodes"]
