@@ -82,7 +82,16 @@ def certificate_context(request, record, *, for_pdf=False):
         "for_pdf": for_pdf,
         "printed_at": timezone.now(),
         "pdf_url": reverse("certificate-pdf", args=[record.serial]),
+        "back_url": _back_url(request, record),
     }
+
+
+def _back_url(request, record):
+    """Where the certificate's back link goes: the holder's own qualifications
+    (where they opened it), staff to the record's page."""
+    if record.person.user_id is not None and record.person.user_id == request.user.pk:
+        return f"{reverse('my_qualifications')}#record-{record.serial}"
+    return reverse("certs_record", args=[record.serial])
 
 
 def certificate_html(request, record):

@@ -73,10 +73,15 @@ def credential_status(record):
 
 
 def issuer_profile():
+    """The issuer Profile, named in the credentials' language (the site's, as
+    every text in them): the CERTS_ISSUER_NAME setting when an operator names
+    the issuing body, else the system's own name ("守望" in Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = getattr(settings, "CERTS_ISSUER_NAME", None) or _("Shouwang")
     return {
         "id": signing.issuer_id(),
         "type": ["Profile"],
-        "name": getattr(settings, "CERTS_ISSUER_NAME", "Shouwang"),
+        "name": name,
         "url": signing.base_url() + "/",
     }
 
@@ -87,7 +92,7 @@ def credential_id(record):
 
 def _criteria(qtype):
     lines = [qtype.description.strip()] if qtype.description.strip() else []
-    lines += [f"- {requirement}" for requirement in qtype.requirements.all()]
+    lines += [f"- {requirement.describe()}" for requirement in qtype.requirements.all()]
     if not lines:
         lines = [
             _("Met the requirements of “%(name)s” set by the issuer.")

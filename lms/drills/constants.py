@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DrillType(models.TextChoices):
@@ -24,6 +25,33 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("Excused")
 
 
+class MyDrillStatus(models.TextChoices):
+    """Where a trainee stands at one of their drills, in their own words (home
+    page, check-in result): their attendance if they have one, else the drill's
+    time. Not the instructor's words (AttendanceStatus): "Present" reads as an
+    order to a trainee, "Checked in" as what they did."""
+
+    UPCOMING = "upcoming", pgettext_lazy("my drill", "Upcoming")
+    OPEN = "open", pgettext_lazy("my drill", "Check in now")
+    NOT_CHECKED_IN = "not_checked_in", pgettext_lazy("my drill", "Not checked in")
+    CHECKED_IN = "present", pgettext_lazy("my drill", "Checked in")
+    LATE = "late", pgettext_lazy("my drill", "Checked in late")
+    ABSENT = "absent", pgettext_lazy("my drill", "Absent")
+    EXCUSED = "excused", pgettext_lazy("my drill", "Excused")
+
+
+# The colour of each (shouwang.css .status--*), always beside its word.
+MY_DRILL_STATUS_CLASS = {
+    MyDrillStatus.UPCOMING: "status--left",
+    MyDrillStatus.OPEN: "status--open",
+    MyDrillStatus.NOT_CHECKED_IN: "status--suspended",
+    MyDrillStatus.CHECKED_IN: "status--active",
+    MyDrillStatus.LATE: "status--on_leave",
+    MyDrillStatus.ABSENT: "status--suspended",
+    MyDrillStatus.EXCUSED: "status--left",
+}
+
+
 class CheckinMethod(models.TextChoices):
     QR = "qr", _("Scanned the drill's QR code")
     CODE = "code", _("Typed the drill's text code")
@@ -42,11 +70,12 @@ class Flag(models.TextChoices):
 
 
 class Refusal(models.TextChoices):
-    """Why a check-in was refused (kept in the check-in log)."""
+    """Why a check-in was refused (kept in the check-in log): what happened, in
+    the trainee's words. What to do next is REFUSAL_NEXT_STEP's."""
 
     MALFORMED = "malformed", _("The code could not be read.")
     FORGED = "forged", _("This code was not issued by Shouwang.")
-    EXPIRED = "expired", _("This code has expired: scan the code on the screen again.")
+    EXPIRED = "expired", _("This code has expired: the code on the screen has changed.")
     NOT_OPEN = "not_open", _("Check-in for this drill is not open.")
     NOT_INVITED = "not_invited", _("You are not on the list for this drill.")
     DEVICE_USED = (
@@ -56,8 +85,60 @@ class Refusal(models.TextChoices):
     NO_PERSON = "no_person", _("Your account is not linked to a trainee record.")
     NOT_YOUR_SCAN = (
         "not_your_scan",
+        _("This link holds someone else's scan, and the code has changed since."),
+    )
+    CODE_SHORT = (
+        "code_short",
+        _("The code has six letters and digits; this one has fewer or more."),
+    )
+    CODE_WRONG = (
+        "code_wrong",
         _(
-            "This link holds someone else's scan. Scan the code on the screen "
-            "with your own phone."
+            "This code matches no drill open for check-in: it is mistyped, or "
+            "it has changed."
         ),
     )
+
+
+# What the trainee can do about each refusal. Scanning again helps only when the
+# code itself was the trouble; one phone, one person, whatever is scanned.
+REFUSAL_NEXT_STEP = {
+    Refusal.MALFORMED: _(
+        "Scan the QR code on the instructor's screen with the scanner in Shouwang, "
+        "or type the six-letter code under it."
+    ),
+    Refusal.FORGED: _(
+        "Scan the QR code on the instructor's screen with the scanner in Shouwang, "
+        "or type the six-letter code under it."
+    ),
+    Refusal.EXPIRED: _(
+        "Scan the code on the screen again, or type the six-letter code under it."
+    ),
+    Refusal.NOT_OPEN: _(
+        "Check-in opens shortly before the drill starts and closes when it ends. "
+        "If it should be open now, ask the instructor."
+    ),
+    Refusal.NOT_INVITED: _(
+        "Ask the instructor to add you to this drill's list, then scan again."
+    ),
+    Refusal.DEVICE_USED: _(
+        "Each person checks in with their own phone. Check in with yours, or show "
+        "your badge to the instructor to be checked in by hand."
+    ),
+    Refusal.NO_PERSON: _(
+        "Ask your organisation's administrator to link your account to your "
+        "trainee record; meanwhile the instructor can check you in by hand."
+    ),
+    Refusal.NOT_YOUR_SCAN: _(
+        "Scan the code on the screen with your own phone, or type the six-letter "
+        "code under it."
+    ),
+    Refusal.CODE_SHORT: _(
+        "Type all six letters and digits shown under the QR code on the "
+        "instructor's screen."
+    ),
+    Refusal.CODE_WRONG: _(
+        "Type the code shown on the instructor's screen now; it changes from "
+        "time to time."
+    ),
+}

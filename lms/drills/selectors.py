@@ -140,6 +140,30 @@ def missing_people(drill):
     )
 
 
+def attendance_figures(rows, invited):
+    """The dashboard's figures from a drill's attendance ``rows`` (dicts with
+    ``person``, ``status`` and ``voided``) and the ids of the people ``invited``.
+    The first four add up: expected = attended + excused + missing, where
+    attended (present or late, of which ``late``) and excused count invited
+    people only. People who were not invited and came are ``walk_ins``, apart:
+    they were never expected, so they can neither fill nor exceed the expected
+    figure."""
+    from lms.drills.constants import AttendanceStatus
+
+    status = {row["person"]: row["status"] for row in rows if not row["voided"]}
+    came = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+    attended = {p for p in invited if status.get(p) in came}
+    excused = {p for p in invited if status.get(p) == AttendanceStatus.EXCUSED}
+    return {
+        "expected": len(invited),
+        "attended": len(attended),
+        "late": sum(status[p] == AttendanceStatus.LATE for p in attended),
+        "excused": len(excused),
+        "missing": len(invited) - len(attended) - len(excused),
+        "walk_ins": sum(s in came for p, s in status.items() if p not in invited),
+    }
+
+
 def dashboard_of(drill):
     """What the instructor's dashboard lists, in two queries: the flagged check-ins
     (not voided) and the missing people."""
@@ -194,11 +218,15 @@ class MyDrills(list):
 
 
 class MyDrillItem:
+    """One of the trainee's drills with their own attendance (or None) and, from
+    both and the time ``at``, where they stand (MyDrillStatus)."""
+
     template = "drills/includes/my_drill_item.html"
 
-    def __init__(self, drill, attendance=None):
+    def __init__(self, drill, attendance=None, at=None):
         self.drill = drill
         self.attendance = attendance
+        self.at = at
 
     @property
     def hours(self):
@@ -206,21 +234,49 @@ class MyDrillItem:
             return self.drill.practical_hours
         return None
 
+    @property
+    def status(self):
+        return my_drill_status(self.drill, self.attendance, self.at)
+
+    @property
+    def status_class(self):
+        from lms.drills.constants import MY_DRILL_STATUS_CLASS
+
+        return MY_DRILL_STATUS_CLASS[self.status]
+
     def __str__(self):
         return self.drill.title
 
 
+def my_drill_status(drill, attendance, at=None):
+    """The trainee's own status at ``drill``: their attendance's (checked in, late,
+    absent, excused) when they have one that is not voided, else what the time
+    says: upcoming, check in now (check-in is open) or not checked in (it has
+    closed)."""
+    from django.utils import timezone
+
+    from lms.drills.constants import MyDrillStatus
+
+    if attendance is not None and attendance.voided_at is None:
+        return MyDrillStatus(attendance.status)
+    at = at or timezone.now()
+    if drill.checkin_open(at):
+        return MyDrillStatus.OPEN
+    if at < drill.checkin_opens_at:
+        return MyDrillStatus.UPCOMING
+    return MyDrillStatus.NOT_CHECKED_IN
+
+
 def drills_for(person, *, at=None, attended_limit=10):
-    """The trainee's drills: upcoming ones they are invited to (soonest first) and
-    the ones they attended in the last twelve months (latest first) with their
-    hours, and the practical hours attended this calendar year. Two queries
-    whatever the numbers (a year's attendance is a few dozen rows at most)."""
+    """The trainee's drills, each with their own status: upcoming ones they are
+    invited to (soonest first), then the ones they have a record at from the last
+    twelve months (latest first; attended, late, absent or excused), and the
+    practical hours attended this calendar year. Two queries whatever the
+    numbers (a year's attendance is a few dozen rows at most)."""
     from datetime import timedelta
     from decimal import Decimal
 
     from django.utils import timezone
-
-    from lms.drills.constants import AttendanceStatus
 
     at = at or timezone.now()
     if person is None:
@@ -234,33 +290,37 @@ def drills_for(person, *, at=None, attended_limit=10):
         .values("pk")
         .distinct()
     )
-    upcoming = Drill.objects.filter(pk__in=upcoming_ids).order_by("starts_at")[:10]
+    upcoming = list(
+        Drill.objects.filter(pk__in=upcoming_ids).order_by("starts_at")[:10]
+    )
     local = timezone.localtime(at)
     year_start = local.replace(
         month=1, day=1, hour=0, minute=0, second=0, microsecond=0
     )
-    attended = list(
-        Attendance.objects.filter(
-            person=person,
-            voided_at__isnull=True,
-            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE],
-            drill__starts_at__gte=min(year_start, at - timedelta(days=366)),
+    # Every record of theirs at an upcoming drill (a check-in there must show)
+    # and at the drills of the last twelve months.
+    records = list(
+        Attendance.objects.filter(person=person, voided_at__isnull=True)
+        .filter(
+            Q(drill__in=[drill.pk for drill in upcoming])
+            | Q(drill__starts_at__gte=min(year_start, at - timedelta(days=366)))
         )
         .select_related("drill")
         .order_by("-drill__starts_at")
     )
     hours = sum(
-        (a.drill.practical_hours for a in attended if a.drill.starts_at >= year_start),
+        (
+            a.drill.practical_hours
+            for a in records
+            if a.counts and year_start <= a.drill.starts_at
+        ),
         Decimal(0),
     )
-    seen = set()
-    items = []
-    for drill in upcoming:
-        seen.add(drill.pk)
-        items.append(MyDrillItem(drill))
-    for attendance in attended[:attended_limit]:
-        if attendance.drill_id not in seen:
-            items.append(MyDrillItem(attendance.drill, attendance))
+    by_drill = {a.drill_id: a for a in records}
+    items = [MyDrillItem(drill, by_drill.get(drill.pk), at) for drill in upcoming]
+    seen = {drill.pk for drill in upcoming}
+    past = [a for a in records if a.drill_id not in seen]
+    items += [MyDrillItem(a.drill, a, at) for a in past[:attended_limit]]
     return MyDrills(items, hours)
 
 

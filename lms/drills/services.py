@@ -147,7 +147,13 @@ def checkin_by_token(*, token, person, stamp=None, drill=None, now=None, **recor
 
 
 def checkin_by_code(*, code, person, **record):
-    """A trainee typed the six-character code shown under the QR code."""
+    """A trainee typed the six-character code shown under the QR code. A code of
+    the wrong length is refused as such (``CODE_SHORT``); one that matches no open
+    drill's current or previous code as ``CODE_WRONG``: mistyped and changed look
+    alike, and either way the answer is the code on the screen now."""
+    code = tokens.normalise_code(code)
+    if len(code) != tokens.CODE_LENGTH:
+        raise tokens.TokenError(Refusal.CODE_SHORT)
     at = timezone.now()
     for drill in selectors.drills_for_code(at):
         if tokens.code_matches(drill, code, at):
@@ -159,7 +165,7 @@ def checkin_by_code(*, code, person, **record):
                 scanned_at=at,
                 **record,
             )
-    raise tokens.TokenError(Refusal.EXPIRED)
+    raise tokens.TokenError(Refusal.CODE_WRONG)
 
 
 def drill_close(*, drill, actor, at=None):

@@ -15,6 +15,7 @@ session (a stamp with no user), never in a URL, and becomes the user's stamp aft
 the login in that same session.
 """
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -96,8 +97,15 @@ def check_token(drill, window, signature, at):
         raise TokenError(Refusal.EXPIRED, drill.pk)
 
 
+def normalise_code(code):
+    """A typed code as the codes are made: full-width letters and digits from a
+    Chinese keyboard made ASCII (NFKC), spaces and dashes dropped, upper case."""
+    code = unicodedata.normalize("NFKC", code or "")
+    return "".join(ch for ch in code if not ch.isspace() and ch != "-").upper()
+
+
 def code_matches(drill, code, at):
-    code = (code or "").strip().upper()
+    code = normalise_code(code)
     current = window_of(drill, at)
     return any(
         constant_time_compare(text_code_for(drill, at, current - back), code)

@@ -28,7 +28,12 @@ from cms.qr import qr_svg
 from cms.sessions import read_with_session
 from cms.site_cache import without_page_tree
 from lms.drills import selectors, services, tokens
-from lms.drills.constants import AttendanceStatus, Refusal
+from lms.drills.constants import (
+    MY_DRILL_STATUS_CLASS,
+    REFUSAL_NEXT_STEP,
+    MyDrillStatus,
+    Refusal,
+)
 from lms.drills.models import Drill
 from lms.people import user_cache
 from lms.people.selectors import user_person
@@ -113,7 +118,8 @@ def _success_card(language, title, status, created):
             "ok": True,
             "drill": {"title": title},
             "status": status,
-            "status_label": AttendanceStatus(status).label,
+            "status_label": MyDrillStatus(status).label,
+            "status_class": MY_DRILL_STATUS_CLASS[status],
             "scanned_time": _TIME_SLOT,
             "created": created,
         },
@@ -190,13 +196,22 @@ def _private(response):
     return response
 
 
+def _refusal(error):
+    """What the page says about a refusal: what happened, what to do next, and
+    whether the trainee's badge is the way in (a phone that already checked
+    someone else in cannot check in its owner's colleague, whatever it scans)."""
+    return {
+        "ok": False,
+        "reason": error.reason.value,
+        "message": error.reason.label,
+        "next_step": REFUSAL_NEXT_STEP[error.reason],
+        "show_badge": error.reason == Refusal.DEVICE_USED,
+    }
+
+
 def _refused(request, error, *, status=400, drill=None):
     _log_refusal(request, error, drill_id=drill.pk if drill else None)
-    return _result(
-        request,
-        {"ok": False, "message": error.reason.label, "drill": drill},
-        status=status,
-    )
+    return _result(request, {**_refusal(error), "drill": drill}, status=status)
 
 
 def _checked_in(request, attendance, created, fresh_cookie, drill):
@@ -214,7 +229,8 @@ def _checked_in(request, attendance, created, fresh_cookie, drill):
             "created": created,
             "drill": drill,
             "status": attendance.status,
-            "status_label": AttendanceStatus(attendance.status).label,
+            "status_label": MyDrillStatus(attendance.status).label,
+            "status_class": MY_DRILL_STATUS_CLASS[attendance.status],
             "scanned_time": scanned_time,
         },
         card=card,
@@ -370,7 +386,7 @@ def checkin_by_code(request):
         return render(
             request,
             "drills/checkin_code.html",
-            {"error": error.reason.label, "code": request.POST.get("code", "")[:6]},
+            {**_refusal(error), "code": request.POST.get("code", "")[:12]},
             status=409,
         )
     return _checked_in(request, attendance, created, fresh_cookie, attendance.drill)
@@ -453,6 +469,8 @@ def attendance_json(request, pk):
             "excused": sum(r["status"] == "excused" for r in counted),
             # Invited and not present, late or excused (the dashboard's list).
             "missing": len(invited - covered),
+            # What the dashboard shows: figures that add up, walk-ins apart.
+            "figures": selectors.attendance_figures(rows, invited),
             "closed": drill.closed_at is not None,
             "attendance": rows,
         }

@@ -12,8 +12,14 @@ def h5p_result_for(*, user, package_id, lesson_id, block_id):
     ).first()
 
 
-def h5p_package_exists(content_hash):
-    return H5PPackage.objects.filter(content_hash=content_hash).exists()
+def h5p_package_title(content_hash):
+    """The package's title (the player page's document title), or None when
+    there is no such package."""
+    return (
+        H5PPackage.objects.filter(content_hash=content_hash)
+        .values_list("title", flat=True)
+        .first()
+    )
 
 
 def h5p_results_of(user):

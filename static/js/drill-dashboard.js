@@ -10,7 +10,7 @@
   var listsUrl = root.getAttribute("data-lists-url");
   var lists = root.querySelector("[data-lists]");
   var status = root.querySelector("[data-status]");
-  var names = ["expected", "present", "late", "flagged", "missing"];
+  var counts = root.querySelectorAll("[data-count]");
 
   function busy() {
     var inputs = lists.querySelectorAll("input[type=text]");
@@ -44,9 +44,13 @@
         return;
       }
       var data = JSON.parse(xhr.responseText);
-      for (var i = 0; i < names.length; i++) {
-        var node = root.querySelector('[data-count="' + names[i] + '"]');
-        if (node) node.textContent = data[names[i]];
+      // The figures that add up (walk-ins apart) first; the rest (flagged) from
+      // the feed itself.
+      var figures = data.figures || {};
+      for (var i = 0; i < counts.length; i++) {
+        var name = counts[i].getAttribute("data-count");
+        var value = name in figures ? figures[name] : data[name];
+        if (value !== undefined) counts[i].textContent = value;
       }
       status.textContent = "";
       if (

@@ -29,6 +29,7 @@
     h5pJsonPath: config.h5pJsonPath,
     frameJs: config.frameJs,
     frameCss: config.frameCss,
+    customCss: config.customCss,
     frame: false,
     copyright: false,
     export: false,
@@ -39,8 +40,23 @@
     options.xAPIObjectIRI = config.xAPIObjectIRI;
   }
 
+  /* H5P draws some content in a frame of its own (about:blank, no title):
+   * name it, and its document, after this page, so a screen reader can too. */
+  function nameContentFrames() {
+    var frames = document.querySelectorAll("iframe.h5p-iframe");
+    for (var i = 0; i < frames.length; i++) {
+      frames[i].title = document.title;
+      try {
+        frames[i].contentDocument.title = document.title;
+      } catch (error) {
+        /* not ours to name */
+      }
+    }
+  }
+
   new H5PStandalone.H5P(document.getElementById("h5p-container"), options).then(
     function () {
+      nameContentFrames();
       H5P.externalDispatcher.on("xAPI", function (event) {
         var statement = event && event.data && event.data.statement;
         if (!statement || !statement.verb || !SCORED_VERBS[statement.verb.id]) {

@@ -11,7 +11,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from lms.drills import services, tokens
-from lms.drills.constants import AttendanceStatus, Flag, Refusal, WalkIns
+from lms.drills.constants import (
+    AttendanceStatus,
+    Flag,
+    MyDrillStatus,
+    Refusal,
+    WalkIns,
+)
 from lms.drills.models import Attendance, CheckinLog
 from tests.concurrency import run_concurrently
 from tests.factories import DrillFactory, PersonFactory
@@ -103,13 +109,13 @@ def test_each_json_card_shows_its_own_check_in(client_for, world):
     (first, first_at), (second, second_at), (again, _) = cards
     assert first_at in first and second_at in second and second_at not in first
     assert "&lt;b&gt;夜间&lt;/b&gt; drill" in first and "<b>" not in first
-    already = "You had already checked in to this drill; nothing changed."
+    already = "This drill already had your record; nothing changed."
     with translation.override("zh-hans"):
-        assert str(AttendanceStatus.LATE.label) in first
-        assert gettext("Checked in (late)") in second
+        assert str(MyDrillStatus.LATE.label) in first
+        assert str(MyDrillStatus.LATE.label) in second
         assert gettext(already) not in first and gettext(already) not in second
     with translation.override("en"):
-        assert gettext("Checked in (late)") in again and already in again
+        assert str(MyDrillStatus.LATE.label) in again and already in again
         assert first_at in again  # the time of the first check-in, which stands
 
 

@@ -54,7 +54,7 @@ def test_odd_text_codes_are_refused(client_for, world, drill, code):
         reverse("checkin_code"), {"code": code}
     )
     assert response.status_code == 409
-    assert response.context["error"]
+    assert response.context["message"] and response.context["next_step"]
     assert not Attendance.objects.exists()
 
 

@@ -3,7 +3,6 @@ without a single violation, whether reported to the page ('securitypolicyviolati
 events, in every frame) or only to the console (a refused frame, for instance)."""
 
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
@@ -12,6 +11,7 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from lms.people.constants import Role
+from tests.e2e import journeys
 from tests.e2e.conftest import TRAINEE_PHONE
 from tests.e2e.test_login import path_is, sign_in
 from tests.factories import (
@@ -21,7 +21,6 @@ from tests.factories import (
     QualificationRecordFactory,
     person_with_role,
 )
-from tests.h5p.conftest import upload_fixture
 
 pytestmark = [
     pytest.mark.e2e,
@@ -96,27 +95,9 @@ def watched_desktop(desktop):
 def h5p_lesson(live_server, settings):
     """A lesson with the real True/False H5P package, framed from the content origin
     (127.0.0.1, another origin of the live server, as in development)."""
-    port = urlsplit(live_server.url).port
-    settings.H5P_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
-    settings.WAGTAILADMIN_BASE_URL = live_server.url
     catalogue = CourseIndexPageFactory(parent=Page.objects.get(depth=2), slug="c")
     course = CoursePageFactory(parent=catalogue, slug="fire", study_hours=Decimal(1))
-    return LessonPageFactory(
-        parent=course,
-        slug="judge",
-        title="判断题",
-        body=[
-            (
-                "h5p",
-                {
-                    "package": upload_fixture("h5p-standalone-h5p-test.h5p"),
-                    "title": "判断",
-                    "pass_mark": 100,
-                    "required": True,
-                },
-            )
-        ],
-    )
+    return journeys.h5p_lesson(course, live_server, settings)
 
 
 def test_the_trainee_pages_raise_no_violation(watched_phone, trainee, h5p_lesson):

@@ -3,7 +3,6 @@ with the real H5P True/False package, scored by the server."""
 
 import datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -13,15 +12,14 @@ from wagtail.models import Page
 from lms.courses.constants import EnrolmentStatus
 from lms.courses.models import Enrolment
 from lms.h5p.models import H5PResult
+from tests.e2e import journeys
 from tests.e2e.conftest import TRAINEE_PHONE
 from tests.e2e.test_login import sign_in
 from tests.factories import (
     CourseIndexPageFactory,
     CoursePageFactory,
-    LessonPageFactory,
     SeasonalClassPageFactory,
 )
-from tests.h5p.conftest import upload_fixture
 
 pytestmark = [
     pytest.mark.e2e,
@@ -63,29 +61,10 @@ def test_seasonal_class_shows_on_the_phone_home_inside_its_window(
 def test_trainee_passes_the_real_true_false_package_on_a_phone(
     phone, trainee, catalogue, live_server, settings
 ):
-    port = urlsplit(live_server.url).port
-    # The live server answers as localhost; the player is framed from 127.0.0.1,
-    # a different origin on the same server, as in development.
-    settings.H5P_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
-    settings.WAGTAILADMIN_BASE_URL = live_server.url
-    package = upload_fixture("h5p-standalone-h5p-test.h5p")  # the answer is "False"
+    # The player is framed from 127.0.0.1, another origin of the live server (which
+    # answers as localhost), as in development; the answer is "False".
     course = CoursePageFactory(parent=catalogue, slug="fire", study_hours=Decimal(2))
-    lesson = LessonPageFactory(
-        parent=course,
-        slug="judge",
-        title="判断题",
-        body=[
-            (
-                "h5p",
-                {
-                    "package": package,
-                    "title": "判断",
-                    "pass_mark": 100,
-                    "required": True,
-                },
-            )
-        ],
-    )
+    lesson = journeys.h5p_lesson(course, live_server, settings)
     phone.goto("/login/")
     sign_in(phone, TRAINEE_PHONE)
     phone.goto(lesson.url)

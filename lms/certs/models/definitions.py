@@ -205,6 +205,12 @@ class Requirement(Orderable):
     def __str__(self):
         return f"{self.get_kind_display()} #{self.group}"
 
+    def describe(self):
+        """What to do to meet it, as a sentence (lms.certs.wording)."""
+        from lms.certs.wording import requirement_text
+
+        return requirement_text(self)
+
     NEEDS = {
         RequirementKind.COURSE_COMPLETED: ("course",),
         RequirementKind.EXAM_PASSED: ("quiz",),
