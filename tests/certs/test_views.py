@@ -119,3 +119,19 @@ def test_a_revoked_record_offers_no_signed_credential(client_for, world):
     assert reverse("certs_credential", args=[active.serial]) in html
     assert reverse("certs_credential", args=[revoked.serial]) not in html
     assert reverse("certificate", args=[revoked.serial]) in html
+
+
+def test_what_i_still_need_names_a_drill_of_any_type(client_for, world):
+    from lms.certs.constants import RequirementKind
+    from tests.factories import QualificationTypeFactory, RequirementFactory
+
+    qtype = QualificationTypeFactory(name="演练常态化")
+    RequirementFactory(
+        qualification_type=qtype,
+        kind=RequirementKind.DRILL_ATTENDED,
+        drill_type="",
+        within_months=12,
+    )
+    html = client_for(world.trainee.user).get("/certs/").content.decode()
+    assert "演练常态化" in html
+    assert "已参加演练: 任意类型 · 最近 12 个月内" in html
