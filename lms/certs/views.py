@@ -128,5 +128,6 @@ def record_detail(request, serial):
             "history": history,
             "newer": newer,
             "staff": staff,
+            "evidence": selectors.evidence_items(record) if staff else [],
         },
     )

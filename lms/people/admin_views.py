@@ -14,7 +14,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.admin_helpers import spreadsheet_response
+from cms.admin_helpers import ReadableInspectMixin, spreadsheet_response
 from cms.spreadsheets import SpreadsheetDownloadView
 from lms.people import selectors
 from lms.people.forms import ImportForm
@@ -155,7 +155,9 @@ class ScopedSnippetDeleteView(ScopedSnippetObjectMixin, snippet_views.DeleteView
     pass
 
 
-class ScopedSnippetInspectView(ScopedSnippetObjectMixin, snippet_views.InspectView):
+class ScopedSnippetInspectView(
+    ReadableInspectMixin, ScopedSnippetObjectMixin, snippet_views.InspectView
+):
     pass
 
 
