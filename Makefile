@@ -91,6 +91,8 @@ format: install
 	$(VENV)/bin/ruff format .
 
 # Extract strings into locale/*/django.po and compile them (needs GNU gettext).
+# locale_wagtail/ (Wagtail strings its own catalogue lacks) is edited by hand and
+# compiled here too.
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "tests/*" -i "static/vendor/*"
 	$(PY) manage.py compilemessages -i ".venv"

@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -21,6 +23,30 @@ def spreadsheet_response(data, file_format, stem):
     response = HttpResponse(data, content_type=SPREADSHEET_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response
+
+
+def readable(value):
+    """A field's value as a person reads it: yes or no in their language, and a
+    dash for nothing. Wagtail prints True, False and None as Python spells them."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+class ReadableInspectMixin:
+    """For an inspect view: yes/no and a dash instead of True, False and None."""
+
+    def get_field_display_value(self, field_name, field):
+        return readable(super().get_field_display_value(field_name, field))
+
+
+class YesNoColumn(Column):
+    """A listing column of a true/false field, in words."""
+
+    def get_value(self, instance):
+        return readable(super().get_value(instance))
 
 
 class PermissionMenuItem(MenuItem):

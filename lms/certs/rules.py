@@ -89,7 +89,7 @@ class Rule:
     course_id: int | None = None
     quiz_id: int | None = None
     min_percent: Decimal | None = None
-    drill_type: str = ""
+    drill_type: str = ""  # empty: a drill of any type
     hours: Decimal | None = None
     within_months: int | None = None
     other_type_id: int | None = None
@@ -168,7 +168,8 @@ def _drill(rule, facts, day, *, must_pass):
             [
                 d
                 for d in facts.drills
-                if d.drill_type == rule.drill_type and (d.passed or not must_pass)
+                if (not rule.drill_type or d.drill_type == rule.drill_type)
+                and (d.passed or not must_pass)
             ],
             rule,
             day,

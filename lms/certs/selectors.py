@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from lms.certs.constants import CURRENT, Source, Status
+from lms.certs.constants import CURRENT, RequirementKind, Source, Status
 from lms.certs.models import QualificationRecord, Reminder
 from lms.people.selectors import people_visible_to, user_person
 
@@ -20,6 +20,26 @@ def records_visible_to(user):
     if user.has_perm("certs.view_qualificationrecord"):
         scope |= Q(person__in=people_visible_to(user).values("pk"))
     return records.filter(scope)
+
+
+def evidence_items(record):
+    """What met each rule of ``record``, for staff to read: the kind of rule in
+    words, with the day, score or hours it was met by. The stored evidence names
+    rows by id for the audit, which means nothing to a reader."""
+    items = []
+    for found in (record.evidence or {}).get("requirements", []):
+        kind = found.get("kind", "")
+        items.append(
+            {
+                "label": RequirementKind(kind).label
+                if kind in RequirementKind.values
+                else kind,
+                "on": found.get("on", ""),
+                "percent": found.get("percent", ""),
+                "hours": found.get("hours", ""),
+            }
+        )
+    return items
 
 
 def records_of(person):

@@ -147,5 +147,6 @@ def record_detail(request, serial):
             "newer": newer,
             "staff": staff,
             "changes": log_entries_for(record, request.user) if staff else [],
+            "evidence": selectors.evidence_items(record) if staff else [],
         },
     )

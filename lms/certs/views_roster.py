@@ -200,11 +200,17 @@ def _own_station(request, permission):
     return person.organisation
 
 
+# The session key under which a new key's plaintext waits for its one display.
+NEW_KEY_SESSION = "certs_new_api_key"
+
+
 @login_required
 def api_key_list(request):
+    """POST makes a key and redirects (Post/Redirect/Get): the plaintext waits in
+    the session and the next GET shows it once and drops it, so reloading the
+    page shows no key again and never makes a second one."""
     station = _own_station(request, "certs.view_apikey")
     form = ApiKeyForm(request.POST or None)
-    plaintext = None
     if request.method == "POST":
         if not request.user.has_perm("certs.add_apikey"):
             raise PermissionDenied
@@ -212,7 +218,8 @@ def api_key_list(request):
             _key, plaintext = api_keys.api_key_create(
                 station=station, name=form.cleaned_data["name"], actor=request.user
             )
-            form = ApiKeyForm()
+            request.session[NEW_KEY_SESSION] = plaintext
+            return redirect("certs-api-keys")
     response = render(
         request,
         "certs/roster/api_keys.html",
@@ -220,7 +227,7 @@ def api_key_list(request):
             "station": station,
             "keys": api_keys.api_keys_of(station),
             "form": form,
-            "plaintext": plaintext,
+            "plaintext": request.session.pop(NEW_KEY_SESSION, None),
         },
     )
     # The page shows a key once: never keep it in a cache.

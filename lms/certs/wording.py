@@ -22,11 +22,16 @@ def _what(requirement):
                 "percent": f"{requirement.min_percent.normalize():f}",
             }
         return _("Pass the exam “%(title)s”") % {"title": requirement.quiz.title}
-    if kind == RequirementKind.DRILL_ATTENDED and requirement.drill_type:
+    # A drill rule without a type: a drill of any type counts.
+    if kind == RequirementKind.DRILL_ATTENDED:
+        if not requirement.drill_type:
+            return _("Attend a drill of any type")
         return _("Attend a drill (%(type)s)") % {
             "type": requirement.get_drill_type_display()
         }
-    if kind == RequirementKind.DRILL_PASSED and requirement.drill_type:
+    if kind == RequirementKind.DRILL_PASSED:
+        if not requirement.drill_type:
+            return _("Pass the skills check at a drill of any type")
         return _("Pass the skills check at a drill (%(type)s)") % {
             "type": requirement.get_drill_type_display()
         }

@@ -1,13 +1,16 @@
-"""Instructor report: who is enrolled in a course, how far, by organisation and team."""
+"""Instructor report: everyone a course concerns (assigned, enrolled or started),
+how far they are and who is overdue, by organisation and team."""
 
 import tablib
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.models import Page
 
 from cms.admin_helpers import AdminPageMixin, spreadsheet_response
 from lms.courses import selectors
+from lms.courses.constants import ProgressStatus
 from lms.courses.models import CoursePage, SeasonalClassPage
 from lms.people.selectors import people_visible_to
 
@@ -54,23 +57,45 @@ class CourseProgressView(AdminPageMixin, FormView):
 
 
 def _summary(rows):
-    """Enrolled and completed counts per organisation and team."""
+    """People, started, completed and overdue counts per organisation and team."""
     groups = {}
     for row in rows:
         person = row["person"]
         key = (person.organisation.name, person.team.name if person.team else "")
-        group = groups.setdefault(key, {"people": 0, "started": 0, "completed": 0})
+        group = groups.setdefault(
+            key, {"people": 0, "started": 0, "completed": 0, "overdue": 0}
+        )
         group["people"] += 1
-        group["started"] += bool(row["done"] or row["enrolment"])
-        group["completed"] += bool(row["completed_at"])
+        group["started"] += row["status"] != ProgressStatus.NOT_STARTED
+        group["completed"] += row["status"] == ProgressStatus.COMPLETED
+        group["overdue"] += row["overdue"]
     return [
         {"organisation": k[0], "team": k[1], **v} for k, v in sorted(groups.items())
     ]
 
 
+def _local(moment):
+    """A stored (UTC) time as the site's wall-clock time (settings.TIME_ZONE): a
+    spreadsheet cell has no time zone, so it must hold what people read locally."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def _rows_dataset(rows):
     dataset = tablib.Dataset(
-        headers=["姓名", "单位", "队组", "已学课时", "课时总数", "完成时间"]
+        headers=[
+            str(label)
+            for label in (
+                _("Name"),
+                _("Organisation"),
+                _("Team"),
+                _("Lessons done"),
+                _("Lessons in all"),
+                _("Due date"),
+                _("Status"),
+                _("Overdue"),
+                _("Completed at"),
+            )
+        ]
     )
     for row in rows:
         person = row["person"]
@@ -81,9 +106,10 @@ def _rows_dataset(rows):
                 person.team.name if person.team else "",
                 row["done"],
                 row["total"],
-                row["completed_at"].strftime("%Y-%m-%d %H:%M")
-                if row["completed_at"]
-                else "",
+                row["due_date"].isoformat() if row["due_date"] else "",
+                str(ProgressStatus(row["status"]).label),
+                str(_("Yes")) if row["overdue"] else "",
+                _local(row["completed_at"]),
             ]
         )
     return dataset

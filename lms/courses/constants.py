@@ -31,6 +31,15 @@ class EnrolmentStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class ProgressStatus(models.TextChoices):
+    """How far an assigned or enrolled person is with a course (the progress
+    report's column); derived from the records, never stored."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
 class CourseAuditAction:
     ASSIGN = "shouwang.course.assign"
     COMPLETE = "shouwang.course.complete"

@@ -9,7 +9,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from lms.courses.constants import Audience, EnrolmentStatus
+from lms.courses.constants import Audience, EnrolmentStatus, ProgressStatus
 from lms.courses.models import (
     Assignment,
     CoursePage,
@@ -390,18 +390,48 @@ def activities_not_passed(*, lesson, user):
     return missing_activities(lesson=lesson, results=results)
 
 
-def progress_report(*, page, people):
-    """For the instructor's report: the people of ``people`` the course concerns
-    (assigned to their organisation or team, enrolled, or with a lesson done), with
-    lessons done and completion. A fixed number of queries, and it never loads
-    everyone an instructor may see."""
+def _due_dates(assignments, people):
+    """{person id: the earliest due date of the assignments that reach them}, from
+    assignments already loaded: a person is reached through their organisation or
+    their team, and the stricter date is the one that counts."""
+    by_organisation, by_team = {}, {}
+    for assignment in assignments:
+        if assignment.due_date is None:
+            continue
+        if assignment.organisation_id:
+            by_organisation.setdefault(assignment.organisation_id, []).append(
+                assignment.due_date
+            )
+        else:
+            by_team.setdefault(assignment.team_id, []).append(assignment.due_date)
+    due = {}
+    for person in people:
+        dates = by_organisation.get(person.organisation_id, []) + by_team.get(
+            person.team_id, []
+        )
+        if dates:
+            due[person.pk] = min(dates)
+    return due
+
+
+def progress_report(*, page, people, today=None):
+    """For the instructor's report: every person of ``people`` the course concerns
+    (assigned to their organisation or team, enrolled, or with a lesson done),
+    whether they started or not, with lessons done, due date, status and whether
+    they are overdue. A fixed number of queries, and it never loads everyone an
+    instructor may see."""
+    today = today or timezone.localdate()
     lesson_ids = lesson_ids_by_learnable([page]).get(page.pk, [])
-    assignments = Assignment.objects.filter(page=page)
+    assignments = list(Assignment.objects.filter(page=page))
     concerned = (
         Q(enrolments__page=page)
         | Q(lesson_completions__lesson_id__in=lesson_ids)
-        | Q(organisation__in=assignments.values("organisation"))
-        | Q(team__in=assignments.values("team"))
+        | Q(
+            organisation__in=[
+                a.organisation_id for a in assignments if a.organisation_id
+            ]
+        )
+        | Q(team__in=[a.team_id for a in assignments if a.team_id])
     )
     people = list(
         people.filter(pk__in=people.model.objects.filter(concerned).values("pk"))
@@ -417,16 +447,28 @@ def progress_report(*, page, people):
     enrolments = {
         e.person_id: e for e in Enrolment.objects.filter(person_id__in=ids, page=page)
     }
+    due_dates = _due_dates(assignments, people)
     rows = []
     for person in people:
         enrolment = enrolments.get(person.pk)
+        completed_at = enrolment.completed_at if enrolment else None
+        if completed_at:
+            status = ProgressStatus.COMPLETED
+        elif done[person.pk] or enrolment:
+            status = ProgressStatus.IN_PROGRESS
+        else:
+            status = ProgressStatus.NOT_STARTED
+        due_date = due_dates.get(person.pk)
         rows.append(
             {
                 "person": person,
                 "done": done[person.pk],
                 "total": len(lesson_ids),
                 "enrolment": enrolment,
-                "completed_at": enrolment.completed_at if enrolment else None,
+                "completed_at": completed_at,
+                "due_date": due_date,
+                "status": status,
+                "overdue": bool(due_date and not completed_at and due_date < today),
             }
         )
     return rows

@@ -8,6 +8,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from cms.admin_helpers import YesNoColumn
 from lms.drills.models import Drill, SkillItem
 from lms.people.admin_views import ScopedSnippetViewSet
 
@@ -27,7 +28,12 @@ class SkillItemViewSet(ScopedSnippetViewSet):
     model = SkillItem
     icon = "tick-inverse"
     menu_label = _("Skills to assess")
-    list_display = ["title", "drill_type", "required", "sort_order"]
+    list_display = [
+        "title",
+        "drill_type",
+        YesNoColumn("required", label=_("required to pass"), sort_key="required"),
+        "sort_order",
+    ]
     list_filter = ["drill_type"]
 
 

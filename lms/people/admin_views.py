@@ -18,7 +18,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.admin_helpers import spreadsheet_response
+from cms.admin_helpers import ReadableInspectMixin, spreadsheet_response
 from cms.spreadsheets import SpreadsheetDownloadView
 from lms.people import selectors
 from lms.people.forms import ImportForm
@@ -159,14 +159,12 @@ class ScopedSnippetDeleteView(ScopedSnippetObjectMixin, snippet_views.DeleteView
     pass
 
 
-class ScopedSnippetInspectView(ScopedSnippetObjectMixin, snippet_views.InspectView):
+class ScopedSnippetInspectView(
+    ReadableInspectMixin, ScopedSnippetObjectMixin, snippet_views.InspectView
+):
     # Wagtail prints an empty relation as the word "None" (a record's issuer,
-    # renewal, changer): a dash reads as "nothing here" in any language.
-    empty_value_display = "—"
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        return self.empty_value_display if value is None else value
+    # renewal, changer): ReadableInspectMixin shows a dash, yes and no in words.
+    pass
 
 
 class ScopedSnippetHistoryView(ScopedSnippetObjectMixin, snippet_views.HistoryView):

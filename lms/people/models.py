@@ -90,7 +90,7 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -297,6 +297,9 @@ class Person(models.Model):
     @property
     def id_number_masked(self):
         return idnumber.mask(self.id_number_last4)
+
+    # The label the admin's inspect view gives the property (Django reads it).
+    id_number_masked.fget.short_description = _("ID number")
 
     @property
     def phone_masked(self):

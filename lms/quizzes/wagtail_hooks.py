@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from cms.admin_helpers import YesNoColumn
 from lms.people.admin_views import ScopedSnippetViewSet
 from lms.quizzes.forms import OPTION_FIELDS, QuestionForm, QuizForm
 from lms.quizzes.models import Question, QuestionBank, Quiz
@@ -31,7 +32,14 @@ class QuestionViewSet(ScopedSnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    list_display = ["code", "__str__", "kind", "category", "difficulty", "active"]
+    list_display = [
+        "code",
+        "__str__",
+        "kind",
+        "category",
+        "difficulty",
+        YesNoColumn("active", label=_("in use"), sort_key="active"),
+    ]
     list_filter = ["bank", "kind", "difficulty", "active"]
     search_fields = ["stem", "code"]
     list_per_page = 50

@@ -62,8 +62,8 @@ class Duty:
             passed=percent >= 60,
         )
 
-    def attend_drill(self, person, at=None):
-        drill = DrillFactory(starts_at=at or timezone.now())
+    def attend_drill(self, person, at=None, drill_type="fire"):
+        drill = DrillFactory(starts_at=at or timezone.now(), drill_type=drill_type)
         return Attendance.objects.create(
             drill=drill,
             person=person,

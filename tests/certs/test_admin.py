@@ -119,3 +119,28 @@ def test_the_expiry_report_queries_do_not_grow_with_overdue_rows(client_for, wor
         counts.append((len(page.context["overdue"]), len(captured)))
     (three, first), (six, second) = counts
     assert (three, six) == (3, 6) and first == second
+
+
+@pytest.mark.parametrize(
+    "kind", [RequirementKind.DRILL_ATTENDED, RequirementKind.DRILL_PASSED]
+)
+def test_a_drill_rule_may_leave_the_drill_type_empty(world, kind):
+    """Stations ask for "any drill within 12 months": no type means any type."""
+    requirement = RequirementFactory.build(
+        qualification_type=QualificationTypeFactory(),
+        kind=kind,
+        drill_type="",
+        within_months=12,
+    )
+    requirement.full_clean(exclude=["quiz", "course", "other_type"])
+
+
+def test_other_rules_still_need_their_field(world):
+    requirement = RequirementFactory.build(
+        qualification_type=QualificationTypeFactory(),
+        kind=RequirementKind.COURSE_COMPLETED,
+        drill_type="",
+    )
+    with pytest.raises(ValidationError) as refused:
+        requirement.full_clean()
+    assert "course" in refused.value.message_dict

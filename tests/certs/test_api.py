@@ -1,6 +1,7 @@
 """API keys (lms.certs.api_keys), the roster API and its schema (lms.certs.api)."""
 
 import base64
+import re
 from datetime import timedelta
 from unittest import mock
 
@@ -197,13 +198,18 @@ def test_api_queries_do_not_grow(api_world, client, django_assert_max_num_querie
 def test_key_page_shows_key_once_and_revokes(world, client_for):
     client = client_for(world.station_staff.user)
     response = client.post(reverse("certs-api-keys"), {"name": "调度"})
-    assert response.status_code == 200
+    assert response.status_code == 302 and response.url == reverse("certs-api-keys")
     key = ApiKey.objects.get(station=world.station)
-    html = response.content.decode()
-    assert f"sw_{key.prefix}." in html
+    shown = client.get(response.url)
+    assert shown["Cache-Control"] == "no-store"
+    plaintext = re.search(r"data-api-key>([^<]+)<", shown.content.decode()).group(1)
+    assert plaintext.startswith(f"sw_{key.prefix}.")
+    assert api_key_check(plaintext) == key
+    # Reloading shows the list, not the key, and makes nothing.
     again = client.get(reverse("certs-api-keys")).content.decode()
     assert "调度" in again
     assert f"sw_{key.prefix}." not in again
+    assert ApiKey.objects.filter(station=world.station).count() == 1
     response = client.post(reverse("certs-api-key-revoke", args=[key.pk]))
     assert response.status_code == 302
     key.refresh_from_db()

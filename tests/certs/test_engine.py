@@ -234,3 +234,25 @@ def test_closing_a_drill_issues_to_those_present(
     with django_capture_on_commit_callbacks(execute=True):
         drill_close(drill=attendance.drill, actor=None)
     assert QualificationRecord.objects.filter(person=person).count() == 1
+
+
+def test_any_drill_in_the_last_twelve_months_issues_the_record(duty):
+    """A rule without a drill type: a patrol drill counts as well as a fire drill,
+    but not one older than the window."""
+    from lms.drills.constants import DrillType
+
+    any_drill = QualificationTypeFactory(code="ANY-DRILL", name="演练常态化")
+    RequirementFactory(
+        qualification_type=any_drill,
+        kind=RequirementKind.DRILL_ATTENDED,
+        drill_type="",
+        within_months=12,
+    )
+    recent, stale = PersonFactory(), PersonFactory()
+    for person, days in ((recent, 30), (stale, 400)):
+        at = timezone.now() - timedelta(days=days)
+        duty.attend_drill(person, at=at, drill_type=DrillType.PATROL)
+    report = qualifications_issue(codes=["ANY-DRILL"])
+    assert [r.person_id for r in report.issued] == [recent.pk]
+    record = QualificationRecord.objects.get(qualification_type=any_drill)
+    assert record.evidence["requirements"][0]["kind"] == "drill_attended"

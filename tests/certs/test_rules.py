@@ -138,6 +138,17 @@ CASES = [
         True,
     ),
     ("drill of another type", Rule(K.DRILL_ATTENDED, drill_type="first_aid"), False),
+    # No drill type: a drill of any type counts ("any drill within 12 months").
+    ("any drill attended", Rule(K.DRILL_ATTENDED), True),
+    ("any drill passed", Rule(K.DRILL_PASSED), True),
+    ("any drill attended lately", Rule(K.DRILL_ATTENDED, within_months=6), True),
+    # The fire drill of April was not passed; the anti-terror pass is too old.
+    ("any drill passed lately", Rule(K.DRILL_PASSED, within_months=6), False),
+    (
+        "any drill passed, in grace",
+        Rule(K.DRILL_PASSED, within_months=6, grace_days=10),
+        True,
+    ),
     ("hours, all time", Rule(K.STUDY_HOURS, hours=Decimal("12")), True),
     ("hours, too many", Rule(K.STUDY_HOURS, hours=Decimal("13")), False),
     (
@@ -257,3 +268,11 @@ def test_fresh_facts_keep_courses_and_drop_older_exams_and_drills():
     assert [e.on for e in fresh.exams] == [date(2026, 5, 1), date(2026, 5, 8)]
     assert fresh.drills == []  # the fire drill was on the day itself
     assert FACTS.fresh_since(None) is FACTS
+
+
+def test_any_drill_evidence_is_the_latest_drill_of_whatever_type():
+    rule = Rule(K.DRILL_ATTENDED, within_months=12, id=9)
+    assert evaluate([rule], FACTS, DAY).evidence == [
+        {"rule": 9, "kind": "drill_attended", "attendance": 5, "on": "2026-04-01"}
+    ]
+    assert not evaluate([rule], Facts(), DAY).met

@@ -1,5 +1,7 @@
 """The trainee's qualifications page and a record's page with staff changes."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -184,3 +186,49 @@ def test_people_directory_and_roster_link_each_record(
     assert outsider.serial not in directory
     roster = client.get("/certs/roster/").content.decode()
     assert f'href="/certs/records/{records[0].serial}/"' in roster
+
+
+def test_what_i_still_need_names_a_drill_of_any_type(client_for, world):
+    from lms.certs.constants import RequirementKind
+    from tests.factories import QualificationTypeFactory, RequirementFactory
+
+    qtype = QualificationTypeFactory(name="演练常态化")
+    RequirementFactory(
+        qualification_type=qtype,
+        kind=RequirementKind.DRILL_ATTENDED,
+        drill_type="",
+        within_months=12,
+    )
+    html = client_for(world.trainee.user).get("/certs/").content.decode()
+    assert "演练常态化" in html
+    assert "已参加演练: 任意类型 · 最近 12 个月内" in html
+
+
+def test_staff_read_the_evidence_in_words_not_keys(client_for, world):
+    """The evidence is stored for the audit with row ids ("attempt 12"); staff read
+    which rule it met and when, in their language. The holder sees none of it."""
+    record = QualificationRecordFactory(
+        person=world.trainee,
+        evidence={
+            "requirements": [
+                {
+                    "rule": 1,
+                    "kind": "exam",
+                    "attempt": 12,
+                    "percent": "72.00",
+                    "on": "2026-05-08",
+                },
+                {"rule": 2, "kind": "hours", "hours": "12.0", "completions": [3]},
+                {"rule": 3, "kind": "external", "credential": 1},
+            ]
+        },
+    )
+    staff = person_with_role(Role.STATION_STAFF, organisation=world.station)
+    html = client_for(staff.user).get(f"/certs/records/{record.serial}/")
+    html = html.content.decode()
+    evidence = html[html.index("data-evidence") :].split("</ul>")[0]
+    assert "考试已通过 · 2026-05-08 · 72.00%" in evidence
+    assert "学时" in evidence and "外部证书" in evidence
+    assert not re.search(r"attempt|credential|external|hours", evidence)
+    own = client_for(world.trainee.user).get(f"/certs/records/{record.serial}/")
+    assert "data-evidence" not in own.content.decode()

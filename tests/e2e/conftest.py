@@ -225,3 +225,12 @@ def camera_phone(browser, live_server, tmp_path):
     yield open_page
     for camera_browser in launched:
         camera_browser.close()
+
+
+def screenshot(page, name):
+    """Keep a picture of what a test built for a person to look at, in the folder
+    named by $E2E_SHOTS (nothing is written when it is not set)."""
+    folder = os.environ.get("E2E_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -148,8 +148,13 @@ class Requirement(Orderable):
         validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(100))],
         help_text=_("Empty: the exam's own pass mark."),
     )
+    # Empty, not NULL, is "any type": one empty value for a string field (DJ001).
     drill_type = models.CharField(
-        _("drill type"), max_length=16, choices=DrillType.choices, blank=True
+        _("drill type"),
+        max_length=16,
+        choices=DrillType.choices,
+        blank=True,
+        help_text=_("Empty: a drill of any type counts."),
     )
     hours = models.DecimalField(
         _("study hours"),
@@ -211,11 +216,11 @@ class Requirement(Orderable):
 
         return requirement_text(self)
 
+    # The fields each kind cannot do without. A drill rule needs no drill type:
+    # without one, a drill of any type counts ("any drill in the last 12 months").
     NEEDS = {
         RequirementKind.COURSE_COMPLETED: ("course",),
         RequirementKind.EXAM_PASSED: ("quiz",),
-        RequirementKind.DRILL_ATTENDED: ("drill_type",),
-        RequirementKind.DRILL_PASSED: ("drill_type",),
         RequirementKind.STUDY_HOURS: ("hours",),
         RequirementKind.QUALIFICATION_HELD: ("other_type",),
         RequirementKind.EXTERNAL_CREDENTIAL: ("credential_kind",),
