@@ -201,7 +201,7 @@ def test_what_i_still_need_names_a_drill_of_any_type(client_for, world):
     )
     html = client_for(world.trainee.user).get("/certs/").content.decode()
     assert "演练常态化" in html
-    assert "已参加演练: 任意类型 · 最近 12 个月内" in html
+    assert "参加一次任意类型的演练（近 12 个月内）" in html
 
 
 def test_staff_read_the_evidence_in_words_not_keys(client_for, world):

@@ -18,6 +18,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from wagtail import hooks
@@ -118,6 +119,8 @@ def known_words():
     names += Group.objects.values_list("name", flat=True)
     names += Workflow.objects.values_list("name", flat=True)
     names += Page.objects.filter(depth=1).values_list("title", flat=True)
+    # The language switch names each language in itself ("English").
+    names += [str(name) for _code, name in settings.LANGUAGES]
     for libraries in H5PPackage.objects.values_list("libraries", flat=True):
         names += list(libraries or {})
     return frozenset(BRANDS | {w for name in names for w in WORD.findall(name)})
