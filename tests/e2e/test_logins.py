@@ -179,7 +179,7 @@ def test_org_admin_resets_a_password_and_a_badge_from_the_persons_page(
     page.get_by_role("link", name="钱卫国").click()
     expect(page.locator("h1")).to_contain_text("钱卫国")
 
-    page.get_by_role("button", name="动作").click()
+    page.get_by_role("button", name="操作").click()
     page.get_by_role("link", name="重置密码").click()
     expect(page.locator("[data-confirm-login-action]")).to_be_visible()
     page.get_by_role("button", name="重置密码并显示激活码").click()
@@ -189,7 +189,7 @@ def test_org_admin_resets_a_password_and_a_badge_from_the_persons_page(
     page.screenshot(path=f"{SHOTS}/8-reset-sheet.png", full_page=True)
 
     page.get_by_role("link", name="返回").click()
-    page.get_by_role("button", name="动作").click()
+    page.get_by_role("button", name="操作").click()
     page.get_by_role("link", name="重置身份码").click()
     page.get_by_role("button", name="重置身份码").click()
     expect(page.locator(".messages")).to_contain_text("之前的身份码不再有效")

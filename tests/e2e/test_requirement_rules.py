@@ -53,5 +53,5 @@ def test_a_rule_for_a_drill_of_any_type(desktop, phone, trainee):
     sign_in(phone, TRAINEE_PHONE)
     needed = phone.locator("#still-needed").locator("xpath=..")
     expect(needed).to_contain_text("演练常态化资格")
-    expect(needed).to_contain_text("已参加演练: 任意类型 · 最近 12 个月内")
+    expect(needed).to_contain_text("参加一次任意类型的演练（近 12 个月内）")
     screenshot(phone, "rule-any-drill-still-needed")
