@@ -46,6 +46,9 @@ PLAYER_FILES = {
     "frame_js": "vendor/h5p-standalone/frame.bundle.js",
     "frame_css": "vendor/h5p-standalone/styles/h5p.css",
     "bridge_js": "js/h5p-player.js",
+    # First in the player page and in the content's frame: storage that works
+    # when the browser refuses this (third-party) origin any.
+    "storage_js": "js/h5p-storage.js",
 }
 
 
@@ -105,6 +108,7 @@ def player(request, content_hash):
         "h5pJsonPath": f"{content_origin()}/h5p/content/{content_hash}",
         "frameJs": _static_on_content_origin(PLAYER_FILES["frame_js"]),
         "frameCss": _static_on_content_origin(PLAYER_FILES["frame_css"]),
+        "customJs": [_static_on_content_origin(PLAYER_FILES["storage_js"])],
         "xAPIObjectIRI": request.GET.get("iri", "")[:500],
         "parentOrigin": parent_origin,
     }
@@ -115,6 +119,7 @@ def player(request, content_hash):
             "config": config,
             "main_js": _static_on_content_origin(PLAYER_FILES["main_js"]),
             "bridge_js": _static_on_content_origin(PLAYER_FILES["bridge_js"]),
+            "storage_js": _static_on_content_origin(PLAYER_FILES["storage_js"]),
         },
     )
     response["Content-Security-Policy"] = _player_csp(parent_origin)
