@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lms.courses.models import LessonPage
+from lms.courses.selectors import lesson_summary
 from lms.people.selectors import user_person
 from lms.quizzes import selectors
 from lms.quizzes.services.attempts import (
@@ -111,6 +112,10 @@ def attempt_page(request, public_id):
                 "attempt": attempt,
                 "quiz": attempt.quiz,
                 "review": selectors.attempt_review(attempt),
+                # A quiz taken from a lesson leads back to it, saying what
+                # passing earned there (the lesson, its course, hours...).
+                "from_lesson": attempt.lesson_id
+                and lesson_summary(person=attempt.person, lesson_id=attempt.lesson_id),
                 **selectors.quiz_standing(quiz=attempt.quiz, person=attempt.person),
             },
         )
