@@ -3,7 +3,11 @@ blocked as third-party storage (tests/e2e/conftest.py ``h5p_content_origin``): i
 starts, is sized to fit, its buttons can be reached, and passing it moves the
 lesson page on at once."""
 
+import socket
+import socketserver
+import threading
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -126,6 +130,65 @@ def test_the_exercise_fits_and_works_on_a_360px_phone_with_storage_blocked(
     assert fits_its_frame(player.locator("iframe.h5p-iframe"))
     assert fits_its_frame(feedback)
     assert errors == []
+
+
+class _Forward(socketserver.BaseRequestHandler):
+    """Pipes one connection to the live server, both ways, byte for byte."""
+
+    def handle(self):
+        upstream = socket.create_connection(("127.0.0.1", self.server.target_port))
+
+        def pipe(source, sink):
+            try:
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            except OSError:
+                pass
+            finally:
+                sink.close()
+
+        back = threading.Thread(target=pipe, args=(upstream, self.request))
+        back.start()
+        pipe(self.request, upstream)
+        back.join()
+
+
+@pytest.fixture
+def same_site_content_origin(live_server, settings):
+    """Production's set-up, where the content has a host name of the site's own
+    domain (h5p.example.cn beside shouwang.example.cn): the same site, so the
+    browser lets the player keep storage. Here: another port of localhost (a site
+    ignores the port), forwarded to the live server."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Forward)
+    server.daemon_threads = True
+    server.target_port = urlsplit(live_server.url).port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.H5P_CONTENT_ORIGIN = f"http://localhost:{server.server_address[1]}"
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    yield settings.H5P_CONTENT_ORIGIN
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_exercise_works_where_the_player_may_keep_storage(
+    narrow_phone, trainee, course, package, same_site_content_origin
+):
+    lesson = LessonPageFactory(
+        parent=course, slug="first-response", body=[h5p_block(package)]
+    )
+    narrow_phone.goto("/login/")
+    sign_in(narrow_phone, TRAINEE_PHONE)
+    narrow_phone.goto(lesson.url)
+    player, content = frames(narrow_phone)
+    check = content.get_by_role("button", name="检查")
+    expect(check).to_be_visible(timeout=20_000)
+    assert storage_fallbacks(narrow_phone) == [[], []]  # the real storage, kept
+    assert fits_its_frame(player.locator("iframe.h5p-iframe"))
+    assert fits_its_frame(check)
+    content.get_by_role("radio", name="错").tap()
+    check.tap()
+    status = narrow_phone.locator("[data-h5p-status]")
+    expect(status).to_have_attribute("data-state", "passed", timeout=20_000)
 
 
 def test_the_storage_fallback_leaves_working_storage_alone(narrow_phone, trainee):
