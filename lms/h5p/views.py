@@ -49,6 +49,8 @@ PLAYER_FILES = {
     # First in the player page and in the content's frame: storage that works
     # when the browser refuses this (third-party) origin any.
     "storage_js": "js/h5p-storage.js",
+    # After H5P's own styles in the content's frame: fits a 360 px screen.
+    "frame_extra_css": "css/h5p-frame.css",
 }
 
 
@@ -109,6 +111,7 @@ def player(request, content_hash):
         "frameJs": _static_on_content_origin(PLAYER_FILES["frame_js"]),
         "frameCss": _static_on_content_origin(PLAYER_FILES["frame_css"]),
         "customJs": [_static_on_content_origin(PLAYER_FILES["storage_js"])],
+        "customCss": [_static_on_content_origin(PLAYER_FILES["frame_extra_css"])],
         "xAPIObjectIRI": request.GET.get("iri", "")[:500],
         "parentOrigin": parent_origin,
     }

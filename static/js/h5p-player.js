@@ -74,8 +74,9 @@
     export: false,
     embed: false,
     fullScreen: true,
-    // Our scripts for the frame the content runs in (in-memory storage).
-    customJs: config.customJs
+    // Ours for the frame the content runs in: in-memory storage, styles.
+    customJs: config.customJs,
+    customCss: config.customCss
   };
   if (config.xAPIObjectIRI) {
     options.xAPIObjectIRI = config.xAPIObjectIRI;

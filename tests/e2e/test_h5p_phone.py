@@ -118,6 +118,18 @@ def test_the_exercise_fits_and_works_on_a_360px_phone_with_storage_blocked(
     expect(player.locator("iframe.h5p-iframe")).not_to_have_css("height", "150px")
     assert fits_its_frame(player.locator("iframe.h5p-iframe"))
     assert fits_its_frame(wrong) and fits_its_frame(check)
+    # The fullscreen button no longer lies over the question's first line.
+    assert not content.locator(".h5p-question-introduction p").evaluate(
+        """question => {
+            const b = document.querySelector(".h5p-enable-fullscreen")
+                .getBoundingClientRect();
+            const text = document.createRange();
+            text.selectNodeContents(question);  // the lines, not the block
+            return Array.from(text.getClientRects()).some(a =>
+                a.left < b.right && b.left < a.right
+                && a.top < b.bottom && b.top < a.bottom);
+        }"""
+    )
     narrow_phone.screenshot(path=f"{SHOTS}/h5p-360-before-answer.png", full_page=True)
 
     wrong.tap()

@@ -46,6 +46,7 @@ def test_player_answers_on_the_content_origin(package):
     # any: loaded before the player in its page, and in the content's own frame.
     storage = "http://localhost:8000/static/js/h5p-storage.js"
     assert config["customJs"] == [storage]
+    assert config["customCss"] == ["http://localhost:8000/static/css/h5p-frame.css"]
     assert html.index(storage) < html.index("main.bundle.js")
 
 
