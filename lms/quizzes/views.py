@@ -37,8 +37,8 @@ def _person(request):
     return person
 
 
-def _lesson_id(request, quiz):
-    """The lesson a quiz was opened from, if it really holds this quiz."""
+def _lesson(request, quiz):
+    """The live lesson a quiz was opened from, if it really holds this quiz."""
     try:
         lesson_id = int(request.POST.get("lesson") or request.GET.get("lesson") or 0)
     except ValueError:
@@ -53,7 +53,12 @@ def _lesson_id(request, quiz):
         and (block.get("value") or {}).get("quiz") == quiz.pk
         for block in lesson.body.raw_data
     )
-    return lesson.pk if holds else None
+    return lesson if holds else None
+
+
+def _lesson_id(request, quiz):
+    lesson = _lesson(request, quiz)
+    return lesson.pk if lesson else None
 
 
 def _quiz_or_404(pk):
@@ -69,10 +74,12 @@ def quiz_detail(request, pk):
     quiz = _quiz_or_404(pk)
     person = _person(request)
     attempts_close_expired(quiz=quiz, person=person)
+    lesson = _lesson(request, quiz)
     context = {
         "quiz": quiz,
         "is_open": quiz.is_open(),
-        "lesson_id": _lesson_id(request, quiz),
+        "lesson_id": lesson.pk if lesson else None,
+        "lesson": lesson,  # the way back to it
         **selectors.quiz_standing(quiz=quiz, person=person),
     }
     return render(request, "quizzes/quiz_detail.html", context)

@@ -123,6 +123,8 @@ def test_the_result_leads_back_to_the_lesson_and_says_what_was_earned(
     # Not passed: try again first, the lesson second.
     assert f"{reverse('quiz_detail', args=[quiz.pk])}?lesson={third.pk}" in page
     assert f'href="{third.url}"' in page and "data-lesson-completed" not in page
+    detail = client.get(f"{reverse('quiz_detail', args=[quiz.pk])}?lesson={third.pk}")
+    assert f'href="{third.url}"' in detail.content.decode()  # the way back
     passed = take(client, quiz, third, right=True)
     page = client.get(reverse("quiz_attempt", args=[passed.public_id])).content
     page = page.decode()
