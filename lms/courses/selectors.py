@@ -383,11 +383,6 @@ def lesson_summary(*, person, lesson_id):
     }
 
 
-def next_lesson_after(lesson):
-    """The next live lesson in study order (the same rule the lesson page shows)."""
-    return lesson_outline(lesson)["next_lesson"]
-
-
 def activity_results(*, lesson, user):
     """{"h5p": {block id: H5PResult}, "quizzes": {ids of quizzes passed}} for the
     user in this lesson: one query per kind of activity the lesson holds, none for

@@ -203,6 +203,38 @@ def test_the_exercise_works_where_the_player_may_keep_storage(
     expect(status).to_have_attribute("data-state", "passed", timeout=20_000)
 
 
+def test_the_frames_fit_even_when_the_activity_fails_to_start(
+    narrow_phone, trainee, course, package, h5p_content_origin
+):
+    """Sizing does not depend on H5P starting: without the storage fallback the
+    activity throws while starting (as it did in WeChat) and H5P never sizes its
+    frame, yet the player grows it to its content."""
+    lesson = LessonPageFactory(
+        parent=course, slug="first-response", body=[h5p_block(package)]
+    )
+    narrow_phone.route(
+        "**/static/js/h5p-storage.js",
+        lambda route: route.fulfill(body="", content_type="text/javascript"),
+    )
+    errors = []
+    narrow_phone.on("pageerror", lambda error: errors.append(str(error)))
+    narrow_phone.goto("/login/")
+    sign_in(narrow_phone, TRAINEE_PHONE)
+    narrow_phone.goto(lesson.url)
+    player, content = frames(narrow_phone)
+    check = content.get_by_role("button", name="检查")
+    expect(check).to_be_attached(timeout=20_000)
+    inner = player.locator("iframe.h5p-iframe")
+    expect(inner).not_to_have_css("height", "150px")
+    assert any("Access is denied" in error for error in errors)  # it did fail
+    for _attempt in range(20):  # the frames follow the content within a second
+        if fits_its_frame(inner) and fits_its_frame(check):
+            break
+        narrow_phone.wait_for_timeout(250)
+    assert fits_its_frame(inner)
+    assert fits_its_frame(check)
+
+
 def test_the_storage_fallback_leaves_working_storage_alone(narrow_phone, trainee):
     """Where storage works (here the site's own origin) the real one is kept."""
     narrow_phone.goto("/login/")
