@@ -24,6 +24,7 @@ demo: install
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	@echo "H5P player on http://localhost:8000 (its own origin, as in production: open the site at 127.0.0.1)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 run: install

@@ -319,6 +319,7 @@ SITE_FILL = {
     "quiz_attempt_answer": lambda s: {"public_id": s.attempt.public_id},
     "quiz_attempt_submit": lambda s: {"public_id": s.attempt.public_id},
     "lesson_complete": lambda s: {"lesson_id": _page_ids()["lesson"]},
+    "lesson_progress": lambda s: {"lesson_id": _page_ids()["lesson"]},
     "course_enrol": lambda s: {"page_id": _page_ids()["course"]},
     "certs_record": lambda s: {"serial": s.objects[QualificationRecord].serial},
     "certificate": lambda s: {"serial": s.objects[QualificationRecord].serial},

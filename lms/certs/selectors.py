@@ -172,3 +172,37 @@ def directory_records(*, user, people, day=None):
     for record in records:
         found.setdefault(record.person_id, []).append(DirectoryRecord(record, day))
     return found
+
+
+def qualifications_from_courses(person, course_ids):
+    """What completed courses count toward, for the trainee's "what you earned":
+    ``held``, the person's current records of types that require one of the
+    courses, and ``toward``, such types they do not hold yet (other requirements
+    are still missing, or the engine has not run yet). Two queries; none for no
+    course."""
+    from lms.certs.constants import RequirementKind
+    from lms.certs.models import QualificationType
+
+    if person is None or not course_ids:
+        return {"held": [], "toward": []}
+    types = list(
+        QualificationType.objects.filter(
+            is_active=True,
+            requirements__kind=RequirementKind.COURSE_COMPLETED,
+            requirements__course_id__in=list(course_ids),
+        )
+        .distinct()
+        .order_by("sort_order", "name")
+    )
+    held = list(
+        QualificationRecord.objects.filter(
+            person=person, qualification_type__in=types, status__in=CURRENT
+        )
+        .select_related("qualification_type")
+        .order_by("qualification_type__sort_order", "-issued_on")
+    )
+    held_types = {record.qualification_type_id for record in held}
+    return {
+        "held": held,
+        "toward": [qtype for qtype in types if qtype.pk not in held_types],
+    }

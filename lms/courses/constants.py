@@ -43,3 +43,15 @@ class ProgressStatus(models.TextChoices):
 class CourseAuditAction:
     ASSIGN = "shouwang.course.assign"
     COMPLETE = "shouwang.course.complete"
+
+
+class AccessReason(models.TextChoices):
+    """Why a course, class or lesson is open to a trainee, or that it is not
+    (lms/courses/access.py decides)."""
+
+    ENROLLED = "enrolled", _("You are enrolled")
+    ASSIGNED = "assigned", _("Assigned to you")
+    OPEN_ENROLMENT = "open_enrolment", _("Open to everyone")
+    SEASONAL_CLASS = "seasonal_class", _("Open in a seasonal class")
+    CLOSED = "closed", _("Not open to you")
+    NO_PROFILE = "no_profile", _("No trainee profile")

@@ -1,9 +1,10 @@
 """Lessons by URL path, with what every visitor of them needs, from the cache.
 
 A lesson page is the page trainees open most. Finding it, its view restrictions,
-its course, the next lesson and the HTML of its body are the same for every visitor
-and change only when an editor changes the tree, so they are cached under the
-current page-tree generation (``cms.site_cache``): a publish, unpublish, move,
+its course, the next lesson, the courses and classes that hold it (whether it is
+open to a trainee is decided from them) and the HTML of its body are the same for
+every visitor and change only when an editor changes the tree, so they are cached
+under the current page-tree generation (``cms.site_cache``): a publish, unpublish, move,
 delete or privacy change anywhere starts a new generation and the next visit
 rebuilds the entries. What is personal (completion, H5P and quiz blocks) is never
 cached as HTML: those blocks are kept as values and rendered for each visitor.
@@ -17,7 +18,7 @@ from django.utils.safestring import mark_safe
 from wagtail.blocks import StructValue
 
 from cms.site_cache import tree_generation
-from lms.courses import selectors
+from lms.courses import access, selectors
 from lms.courses.models import LessonPage
 
 TIMEOUT = 60 * 60
@@ -48,6 +49,7 @@ def lesson_at(url_path, *, request=None):
             # iterates over it (wagtail_hooks.check_view_restrictions).
             lesson._cached_view_restrictions = list(lesson.get_view_restrictions())
             lesson._cached_outline = selectors.lesson_outline(lesson)
+            lesson._cached_holders = access.lesson_holders(lesson)
         cache.set(page_key, lesson if lesson is not None else NOT_A_LESSON, TIMEOUT)
     if lesson == NOT_A_LESSON or lesson is None:
         return None

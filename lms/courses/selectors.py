@@ -9,9 +9,24 @@ from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from lms.courses.constants import Audience, EnrolmentStatus, ProgressStatus
+from lms.courses.access import (
+    assignments_for,
+    classes_opening,
+    in_window,
+    lesson_access,
+    lesson_holders,
+    study_access,
+    study_access_many,
+)
+from lms.courses.constants import (
+    AccessReason,
+    Audience,
+    EnrolmentStatus,
+    ProgressStatus,
+)
 from lms.courses.models import (
     Assignment,
+    CourseIndexPage,
     CoursePage,
     Enrolment,
     LessonCompletion,
@@ -28,16 +43,9 @@ AUDIENCE_OF_KIND = {
 }
 
 
-def _window(at):
-    """Inside the scheduled window even before ``publish_scheduled`` has run."""
-    return (Q(go_live_at__isnull=True) | Q(go_live_at__lte=at)) & (
-        Q(expire_at__isnull=True) | Q(expire_at__gt=at)
-    )
-
-
 def seasonal_classes_active(*, parent=None, person=None, at=None):
     at = at or timezone.now()
-    classes = SeasonalClassPage.objects.live().filter(_window(at))
+    classes = SeasonalClassPage.objects.live().filter(in_window(at))
     if parent is not None:
         classes = classes.child_of(parent)
     if person is not None and person.kind in AUDIENCE_OF_KIND:
@@ -118,13 +126,6 @@ class Learning:
         )
 
 
-def assignments_for(person):
-    scope = Q(organisation_id=person.organisation_id)
-    if person.team_id:
-        scope |= Q(team_id=person.team_id)
-    return Assignment.objects.filter(scope)
-
-
 def learning_for(person, *, at=None):
     """The trainee's "my learning": assigned, in progress, completed, seasonal."""
     at = at or timezone.now()
@@ -191,7 +192,10 @@ def study_hours_by_year(person):
 
 
 def learnable_overview(*, page, user):
-    """For a course or seasonal class page: its lessons and the viewer's progress."""
+    """For a course or seasonal class page: its lessons, the viewer's progress and
+    whether it is open to them (``access``; for a closed course, ``opened_by``
+    lists the seasonal classes through which some of its lessons are open, and
+    each such lesson's ``opened_by`` names its class)."""
     # Every lesson is listed, optional ones too; progress counts the required ones.
     lessons = list(lessons_of([page], required_only=False).order_by("path"))
     linked = _linked_ids(page)
@@ -201,7 +205,7 @@ def learnable_overview(*, page, user):
         lessons.sort(key=lambda lesson: order.get(lesson.pk, len(order)))
     required = {lesson.pk for lesson in lessons if lesson.required}
     person = user_person(user)
-    done, enrolment = set(), None
+    done, enrolment, access, opened_by = set(), None, None, {}
     if person is not None:
         done = set(
             LessonCompletion.objects.filter(
@@ -209,18 +213,45 @@ def learnable_overview(*, page, user):
             ).values_list("lesson_id", flat=True)
         )
         enrolment = Enrolment.objects.filter(person=person, page=page).first()
+        access = study_access(person=person, page=page)
+        if access.closed:
+            opened_by = classes_opening(lessons)
+    for lesson in lessons:
+        # A closed course's lesson that a seasonal class opens to everyone.
+        lesson.opened_by = opened_by.get(lesson.pk)
     next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
     return {
         "lessons": lessons,
         "done_ids": done,
         "enrolment": enrolment,
-        "next_lesson": next_lesson,
+        "access": access,
+        "opened_by": list(dict.fromkeys(opened_by.values())),
+        "next_lesson": next_lesson if access is None or access.open else None,
         "progress_done": len(done & required),
         "progress_total": len(required),
-        "can_enrol": person is not None
-        and enrolment is None
-        and can_study(person, page),
+        "person": person,
+        # Enrolling is for courses open to everyone: an assigned course or a
+        # running seasonal class is simply started.
+        "can_enrol": access is not None
+        and access.reason == AccessReason.OPEN_ENROLMENT
+        and enrolment is None,
     }
+
+
+def catalogue_page(home):
+    """The course catalogue under the home page (linked from "My learning")."""
+    return CourseIndexPage.objects.child_of(home).live().first()
+
+
+def catalogue_for(*, index, user):
+    """The catalogue's courses, each with ``access``: whether it is open to the
+    viewer (None for a visitor who is not signed in). A fixed number of queries."""
+    courses = list(CoursePage.objects.child_of(index).live().select_related("cover"))
+    person = user_person(user) if user.is_authenticated else None
+    access = study_access_many(person=person, pages=courses) if person else {}
+    for course in courses:
+        course.access = access.get(course.pk)
+    return courses
 
 
 def lessons_done_of(*, person, page):
@@ -243,38 +274,6 @@ def lessons_done_of(*, person, page):
         ),
     )
     return counts["done"], counts["total"]
-
-
-def is_open(page, *, at=None):
-    """Seasonal classes inside their window and open courses are for everyone."""
-    if isinstance(page, SeasonalClassPage):
-        at = at or timezone.now()
-        started = page.go_live_at is None or page.go_live_at <= at
-        ended = page.expire_at is not None and page.expire_at <= at
-        return started and not ended
-    return getattr(page, "open_enrolment", False)
-
-
-def can_study(person, page):
-    """Open courses and seasonal classes are for everyone; others only if assigned."""
-    if is_open(page):
-        return True
-    if Enrolment.objects.filter(person=person, page=page).exists():
-        return True
-    return assignments_for(person).filter(page=page).exists()
-
-
-def learnables_of_lesson(lesson):
-    """The course above a lesson and the seasonal classes that hold or link it.
-    Seasonal classes are few, so they are checked in Python (one query) rather
-    than by searching StreamField JSON, whose text form differs between databases."""
-    found = list(CoursePage.objects.live().ancestor_of(lesson))
-    found += [
-        page
-        for page in SeasonalClassPage.objects.live().filter(_window(timezone.now()))
-        if lesson.pk in page.linked_lesson_ids() or lesson.is_descendant_of(page)
-    ]
-    return found
 
 
 # Courses and seasonal classes sit at depth 4 (root, home, catalogue, course); the
@@ -318,31 +317,75 @@ def lesson_outline(lesson):
 
 
 def lesson_state(*, lesson, user):
-    """For a lesson page: is it done, what is still needed, the course and the next
-    lesson. The outline usually comes from the cache; what is personal costs one
-    query for the completion and one per kind of activity in the lesson."""
+    """For a lesson page: is it done and what it earned, is it open to the trainee
+    (``access``, asked only while it is not done), what is still needed, the
+    course and the next lesson. The outline usually comes from the cache; what is
+    personal costs one query for the completion, a few for the access or what was
+    earned, and one per kind of activity in the lesson."""
     person = user_person(user)
     completed = (
         person is not None
         and LessonCompletion.objects.filter(person=person, lesson_id=lesson.pk).exists()
     )
+    access = None
+    if person is not None and not completed:
+        access = lesson_access(person=person, lesson=lesson, detailed=False)
     results = activity_results(lesson=lesson, user=user)
     missing = []
-    if person is not None and not completed:
+    if access is not None and access.open:
         missing = missing_activities(lesson=lesson, results=results)
     return {
         "person": person,
         "lesson_completed": completed,
+        "access": access,
+        # Read by the activity blocks: no exercise is offered that cannot count.
+        "activities_closed": access is not None and not access.open,
         "missing_activities": missing,
+        "earned": lesson_earned(person=person, lesson=lesson) if completed else None,
         "h5p_results": results["h5p"],
         "quizzes_passed": results["quizzes"],
         **lesson_outline(lesson),
     }
 
 
-def next_lesson_after(lesson):
-    """The next live lesson in study order (the same rule the lesson page shows)."""
-    return lesson_outline(lesson)["next_lesson"]
+def lesson_earned(*, person, lesson):
+    """What a trainee has earned with a completed lesson, for the lesson page, its
+    progress panel and the quiz result: the courses and classes holding it that
+    are now completed (with the hours credited) and what those count toward among
+    qualifications. One query, three when a course is completed."""
+    from lms.certs.selectors import qualifications_from_courses
+
+    if person is None:
+        return {"completed": [], "held": [], "toward": []}
+    holders = {page.pk: page for page in lesson_holders(lesson)}
+    completed = list(
+        Enrolment.objects.filter(
+            person=person, page_id__in=list(holders), status=EnrolmentStatus.COMPLETED
+        ).order_by("completed_at")
+    )
+    for enrolment in completed:
+        enrolment.learnable = holders[enrolment.page_id]
+    return {
+        "completed": completed,
+        **qualifications_from_courses(person, [e.page_id for e in completed]),
+    }
+
+
+def lesson_summary(*, person, lesson_id):
+    """For a page that leads back to a lesson (a quiz result): the live lesson,
+    whether the trainee has completed it and what it earned; None when the lesson
+    is gone."""
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    completed = LessonCompletion.objects.filter(
+        person=person, lesson_id=lesson.pk
+    ).exists()
+    return {
+        "lesson": lesson,
+        "lesson_completed": completed,
+        "earned": lesson_earned(person=person, lesson=lesson) if completed else None,
+    }
 
 
 def activity_results(*, lesson, user):

@@ -8,8 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lms.courses import selectors
-from lms.courses.constants import CourseAuditAction, EnrolmentSource, EnrolmentStatus
+from lms.courses import access, selectors
+from lms.courses.constants import (
+    AccessReason,
+    CourseAuditAction,
+    EnrolmentSource,
+    EnrolmentStatus,
+)
 from lms.courses.models import Assignment, Enrolment, LessonCompletion, LessonPage
 from lms.people.selectors import organisations_managed_by, sees_everyone, user_person
 
@@ -59,7 +64,7 @@ def enrolment_ensure(*, person, page, source=EnrolmentSource.SELF):
 
 
 def course_enrol(*, person, page):
-    if not selectors.can_study(person, page):
+    if not access.study_access(person=person, page=page).open:
         raise PermissionDenied(_("This course is not open; ask your organisation."))
     return enrolment_ensure(person=person, page=page)
 
@@ -70,33 +75,11 @@ def lesson_complete(*, person, lesson, activities_checked=False):
 
     It runs once per lesson and trainee, often inside the H5P scoring transaction, so
     it is written for few queries: checks first (they raise before anything is
-    written), the enrolments read once, the assignments only when needed, the
-    completion one INSERT that ignores a duplicate, and the course completed by one
-    conditional UPDATE that only one of two concurrent requests can win."""
-    candidates = selectors.learnables_of_lesson(lesson)
-    enrolments = {
-        e.page_id: e
-        for e in Enrolment.objects.filter(
-            person=person, page_id__in=[page.pk for page in candidates]
-        )
-    }
-    assigned = None
-
-    def assigned_pages():
-        nonlocal assigned
-        if assigned is None:
-            assigned = set(
-                selectors.assignments_for(person).values_list("page_id", flat=True)
-            )
-        return assigned
-
-    learnables = [
-        page
-        for page in candidates
-        if page.pk in enrolments
-        or selectors.is_open(page)
-        or page.pk in assigned_pages()
-    ]
+    written; whether the lesson is open is asked of ``access``, as every page
+    does, which reads the enrolments once and the assignments only when needed),
+    the completion one INSERT that ignores a duplicate, and the course completed
+    by one conditional UPDATE that only one of two concurrent requests can win."""
+    learnables = access.lesson_access(person=person, lesson=lesson).learnables
     if not learnables:
         raise PermissionDenied(_("This lesson is not part of a course you may study."))
     if (
@@ -108,12 +91,12 @@ def lesson_complete(*, person, lesson, activities_checked=False):
     LessonCompletion.objects.bulk_create(
         [LessonCompletion(person=person, lesson=lesson)], ignore_conflicts=True
     )
-    for page in learnables:
-        enrolment = enrolments.get(page.pk)
+    for learnable in learnables:
+        page, enrolment = learnable.via, learnable.enrolment
         if enrolment is None:
             source = (
                 EnrolmentSource.ASSIGNED
-                if page.pk in assigned_pages()
+                if learnable.reason == AccessReason.ASSIGNED
                 else EnrolmentSource.SELF
             )
             enrolment = enrolment_ensure(person=person, page=page, source=source)

@@ -8,5 +8,10 @@ urlpatterns = [
         views.lesson_complete,
         name="lesson_complete",
     ),
+    path(
+        "lessons/<int:lesson_id>/progress/",
+        views.lesson_progress,
+        name="lesson_progress",
+    ),
     path("enrol/<int:page_id>/", views.enrol, name="course_enrol"),
 ]

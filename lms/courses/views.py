@@ -1,12 +1,14 @@
-"""Thin views: the trainee's two writes, completing a lesson and enrolling."""
+"""Thin views: the trainee's two writes, completing a lesson and enrolling, and the
+lesson's progress panel that the lesson page fetches again once an activity is
+passed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from lms.courses import selectors, services
@@ -40,9 +42,25 @@ def lesson_complete(request, lesson_id):
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(lesson.url)
-    messages.success(request, _("Lesson completed."))
-    next_lesson = selectors.next_lesson_after(lesson)
-    return redirect(next_lesson.url if next_lesson else lesson.get_parent().url)
+    # Back to the lesson, where its progress panel says it is done, what it earned
+    # and offers the next lesson. A "lesson completed" message on the next lesson
+    # would seem to speak of that one.
+    return redirect(f"{lesson.url}#lesson-done")
+
+
+@login_required
+@require_GET
+def lesson_progress(request, lesson_id):
+    """The lesson page's progress panel alone, as the lesson page shows it."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    _viewable_or_404(request, lesson)
+    context = {
+        "page": lesson,
+        **selectors.lesson_state(lesson=lesson, user=request.user),
+    }
+    response = render(request, "courses/includes/lesson_progress.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -27,8 +27,10 @@ from lms.h5p.tokens import (
 )
 
 
-def activity_context(*, value, request, page, block_id, results=None):
-    """What the template needs; ``state`` says which of its branches to show."""
+def activity_context(*, value, request, page, block_id, results=None, closed=False):
+    """What the template needs; ``state`` says which of its branches to show.
+    ``closed``: the page says its activities cannot count for this user (a lesson
+    of a course not open to them), so no player and no token are offered."""
     package = value.get("package")
     pass_mark = value.get("pass_mark")
     pass_mark = 60 if pass_mark is None else pass_mark
@@ -43,6 +45,8 @@ def activity_context(*, value, request, page, block_id, results=None):
             reverse("login") + "?" + urlencode({"next": request.get_full_path()})
         )
         return {**context, "state": "anonymous", "login_url": login_url}
+    if closed:
+        return {**context, "state": "closed"}
     iri = activity_iri(
         lesson_id=page.pk, block_id=block_id, content_hash=package.content_hash
     )
@@ -135,5 +139,6 @@ class H5PActivityBlock(blocks.StructBlock):
             page=context.get("page"),
             block_id=context.get("block_id"),
             results=context.get("h5p_results"),
+            closed=bool(context.get("activities_closed")),
         )
         return context

@@ -46,8 +46,12 @@ PLAYER_FILES = {
     "frame_js": "vendor/h5p-standalone/frame.bundle.js",
     "frame_css": "vendor/h5p-standalone/styles/h5p.css",
     "bridge_js": "js/h5p-player.js",
-    # Ours, added to the content's own styles: 44 px touch targets.
-    "custom_css": "css/h5p-frame.css",
+    # First in the player page and in the content's frame: storage that works
+    # when the browser refuses this (third-party) origin any.
+    "storage_js": "js/h5p-storage.js",
+    # After H5P's own styles in the content's frame: 44 px touch targets, and
+    # fits a 360 px screen.
+    "frame_extra_css": "css/h5p-frame.css",
 }
 
 
@@ -108,7 +112,8 @@ def player(request, content_hash):
         "h5pJsonPath": f"{content_origin()}/h5p/content/{content_hash}",
         "frameJs": _static_on_content_origin(PLAYER_FILES["frame_js"]),
         "frameCss": _static_on_content_origin(PLAYER_FILES["frame_css"]),
-        "customCss": _static_on_content_origin(PLAYER_FILES["custom_css"]),
+        "customJs": [_static_on_content_origin(PLAYER_FILES["storage_js"])],
+        "customCss": [_static_on_content_origin(PLAYER_FILES["frame_extra_css"])],
         "xAPIObjectIRI": request.GET.get("iri", "")[:500],
         "parentOrigin": parent_origin,
     }
@@ -120,6 +125,7 @@ def player(request, content_hash):
             "title": title,
             "main_js": _static_on_content_origin(PLAYER_FILES["main_js"]),
             "bridge_js": _static_on_content_origin(PLAYER_FILES["bridge_js"]),
+            "storage_js": _static_on_content_origin(PLAYER_FILES["storage_js"]),
         },
     )
     response["Content-Security-Policy"] = _player_csp(parent_origin)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lms.courses.models import LessonPage
+from lms.courses.selectors import lesson_summary
 from lms.people.selectors import user_person
 from lms.quizzes import selectors
 from lms.quizzes.services.attempts import (
@@ -36,8 +37,8 @@ def _person(request):
     return person
 
 
-def _lesson_id(request, quiz):
-    """The lesson a quiz was opened from, if it really holds this quiz."""
+def _lesson(request, quiz):
+    """The live lesson a quiz was opened from, if it really holds this quiz."""
     try:
         lesson_id = int(request.POST.get("lesson") or request.GET.get("lesson") or 0)
     except ValueError:
@@ -52,7 +53,12 @@ def _lesson_id(request, quiz):
         and (block.get("value") or {}).get("quiz") == quiz.pk
         for block in lesson.body.raw_data
     )
-    return lesson.pk if holds else None
+    return lesson if holds else None
+
+
+def _lesson_id(request, quiz):
+    lesson = _lesson(request, quiz)
+    return lesson.pk if lesson else None
 
 
 def _quiz_or_404(pk):
@@ -68,10 +74,12 @@ def quiz_detail(request, pk):
     quiz = _quiz_or_404(pk)
     person = _person(request)
     attempts_close_expired(quiz=quiz, person=person)
+    lesson = _lesson(request, quiz)
     context = {
         "quiz": quiz,
         "is_open": quiz.is_open(),
-        "lesson_id": _lesson_id(request, quiz),
+        "lesson_id": lesson.pk if lesson else None,
+        "lesson": lesson,  # the way back to it
         **selectors.quiz_standing(quiz=quiz, person=person),
     }
     return render(request, "quizzes/quiz_detail.html", context)
@@ -111,6 +119,10 @@ def attempt_page(request, public_id):
                 "attempt": attempt,
                 "quiz": attempt.quiz,
                 "review": selectors.attempt_review(attempt),
+                # A quiz taken from a lesson leads back to it, saying what
+                # passing earned there (the lesson, its course, hours...).
+                "from_lesson": attempt.lesson_id
+                and lesson_summary(person=attempt.person, lesson_id=attempt.lesson_id),
                 **selectors.quiz_standing(quiz=attempt.quiz, person=attempt.person),
             },
         )

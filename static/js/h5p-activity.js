@@ -35,6 +35,7 @@
       var data = event.data || {};
       if (data.type === "shouwang.h5p.resize" && data.height > 0) {
         frame.style.height = Math.min(data.height, 4000) + "px";
+        frame.classList.add("h5p-activity__frame--sized");
         return;
       }
       if (data.type !== "shouwang.h5p.xapi" || !data.statement) {
@@ -52,6 +53,13 @@
         .then(function (verdict) {
           if (verdict.outcome === "scored") {
             show(verdict.message, verdict.passed ? "passed" : "failed");
+            if (verdict.passed) {
+              // The lesson page's progress panel updates itself
+              // (static/js/lesson-progress.js).
+              document.dispatchEvent(
+                new CustomEvent("shouwang:activity-passed", { detail: verdict })
+              );
+            }
           } else if (verdict.outcome === "refused") {
             show(verdict.message, "refused");
           }

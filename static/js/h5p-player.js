@@ -1,15 +1,24 @@
 /* Runs in the H5P player page, on the content origin (lms/h5p/views.py).
  * Starts the vendored h5p-standalone player and forwards the xAPI statements that
  * can carry a score to the lesson page, and only to the lesson page's origin.
- * The lesson page posts them to the server, which decides what they are worth. */
+ * The lesson page posts them to the server, which decides what they are worth.
+ *
+ * It also keeps the lesson page's frame as tall as the activity. H5P sizes its
+ * own inner frame (.h5p-iframe) from messages its content sends once started;
+ * should that ever not happen (content that fails to start, an old browser),
+ * the inner frame, which is on this same origin, is measured here and grown to
+ * fit, so no button is ever cut off. Storage plays no part in any of it
+ * (h5p-storage.js explains why that matters). */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("h5p-config").textContent);
+  var container = document.getElementById("h5p-container");
   var SCORED_VERBS = {
     "http://adlnet.gov/expapi/verbs/answered": true,
     "http://adlnet.gov/expapi/verbs/completed": true
   };
   var lastHeight = 0;
+  var observed = [];
 
   function post(message) {
     if (window.parent && window.parent !== window) {
@@ -17,9 +26,40 @@
     }
   }
 
-  function reportHeight() {
-    var height = document.documentElement.scrollHeight;
-    if (height !== lastHeight) {
+  function observe(element) {
+    if (window.ResizeObserver && element && observed.indexOf(element) < 0) {
+      observed.push(element);
+      new ResizeObserver(fit).observe(element);
+    }
+  }
+
+  function growInnerFrames() {
+    var frames = container.querySelectorAll("iframe.h5p-iframe");
+    for (var i = 0; i < frames.length; i++) {
+      var doc = null;
+      try {
+        doc = frames[i].contentDocument;
+      } catch (error) {
+        doc = null;
+      }
+      if (!doc || !doc.body) {
+        continue;
+      }
+      observe(doc.body);
+      // scrollHeight above the frame's own height: the content is cut off.
+      var needed = doc.documentElement.scrollHeight;
+      if (needed > frames[i].clientHeight + 1) {
+        frames[i].style.height = needed + "px";
+      }
+    }
+  }
+
+  function fit() {
+    growInnerFrames();
+    // The activity's own height, not the page's (which is never less than the
+    // frame it is shown in), so that the frame can shrink as well as grow.
+    var height = Math.ceil(container.getBoundingClientRect().height);
+    if (height > 0 && height !== lastHeight) {
       lastHeight = height;
       post({ type: "shouwang.h5p.resize", height: height });
     }
@@ -34,7 +74,10 @@
     copyright: false,
     export: false,
     embed: false,
-    fullScreen: true
+    fullScreen: true,
+    // Ours for the frame the content runs in: in-memory storage, styles.
+    customJs: config.customJs,
+    customCss: config.customCss
   };
   if (config.xAPIObjectIRI) {
     options.xAPIObjectIRI = config.xAPIObjectIRI;
@@ -54,7 +97,7 @@
     }
   }
 
-  new H5PStandalone.H5P(document.getElementById("h5p-container"), options).then(
+  new H5PStandalone.H5P(container, options).then(
     function () {
       nameContentFrames();
       H5P.externalDispatcher.on("xAPI", function (event) {
@@ -64,9 +107,10 @@
         }
         post({ type: "shouwang.h5p.xapi", statement: statement });
       });
-      reportHeight();
+      fit();
     }
   );
+  observe(container);
   // Old Android WebViews lack ResizeObserver: polling once a second is enough.
-  window.setInterval(reportHeight, 1000);
+  window.setInterval(fit, 1000);
 })();

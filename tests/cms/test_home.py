@@ -40,3 +40,25 @@ def test_h5p_media_is_never_served_on_the_site_origin():
 
     assert re.match(MEDIA_OUTSIDE_H5P, "media/h5p/abc/content/content.json") is None
     assert re.match(MEDIA_OUTSIDE_H5P, "media/original_images/extinguisher.jpg")
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_a_static_file_not_a_404(client):
+    """/favicon.ico was a 12 KB 404 page on every first visit."""
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("img/favicon.ico")
+    page = client.get("/").content.decode()
+    assert f'<link rel="icon" href="{static("img/favicon.ico")}"' in page
+
+
+@pytest.mark.django_db
+def test_my_learning_links_to_every_course(client_for, world):
+    from tests.factories import CourseIndexPageFactory
+    from tests.factories.courses import home
+
+    catalogue = CourseIndexPageFactory(parent=home(), slug="courses")
+    page = client_for(world.trainee.user).get("/").content.decode()
+    assert f'href="{catalogue.url}" data-catalogue-link' in page

@@ -32,16 +32,22 @@ def test_viewing_a_lesson_changes_nothing(client_for, world, course):
     assert not Enrolment.objects.exists()
 
 
-def test_completing_a_lesson_goes_to_the_next(client_for, world, course):
+def test_completing_a_lesson_shows_it_done_and_offers_the_next(
+    client_for, world, course
+):
+    """Back to the lesson's own progress panel (not a "lesson completed" message on
+    the next lesson, which would seem to speak of that one)."""
     first, second = course.lessons_in_order[:2]
     client = client_for(world.trainee.user)
     response = client.post(reverse("lesson_complete", args=[first.pk]))
     assert response.status_code == 302
-    assert response["Location"] == second.url
+    assert response["Location"] == f"{first.url}#lesson-done"
     assert LessonCompletion.objects.filter(person=world.trainee, lesson=first).exists()
     page = client.get(first.url).content.decode()
     assert 'data-lesson-completed="true"' in page
     assert reverse("lesson_complete", args=[first.pk]) not in page
+    assert f'href="{second.url}"' in page
+    assert 'class="messages"' not in client.get(second.url).content.decode()
 
 
 def test_complete_needs_post_and_login(client, course):
@@ -139,3 +145,22 @@ def test_course_page_lists_optional_lessons_but_counts_required_ones(
     page = client_for(world.trainee.user).get(course.url).content.decode()
     assert course.optional.title in page
     assert 'aria-valuemax="3"' in page  # three required lessons, the optional not
+
+
+def test_the_progress_panel_alone_says_what_the_lesson_page_says(
+    client_for, client, world, course
+):
+    """What the lesson page fetches once an activity is passed."""
+    *done, last = course.lessons_in_order
+    url = reverse("lesson_progress", args=[last.pk])
+    assert client.get(url).status_code == 302  # to the login
+    trainee = client_for(world.trainee.user)
+    panel = trainee.get(url)
+    assert panel["Cache-Control"] == "private, no-store"
+    assert reverse("lesson_complete", args=[last.pk]) in panel.content.decode()
+    for lesson in [*done, last]:
+        trainee.post(reverse("lesson_complete", args=[lesson.pk]))
+    panel = trainee.get(url).content.decode()
+    assert 'data-lesson-completed="true"' in panel
+    # What it earned: the course, with its hours.
+    assert f"“{course.title}”已完成：计入 2 学时。" in panel

@@ -234,3 +234,18 @@ def screenshot(page, name):
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def h5p_content_origin(live_server, settings):
+    """H5P on its own origin, as in the demo and in production. The live server
+    answers as localhost and the player is framed from 127.0.0.1: another site, so
+    Chromium treats the player's storage as third-party storage and blocks it, as
+    WeChat and many privacy settings do. Keep it that way: the player must work
+    without it."""
+    from urllib.parse import urlsplit
+
+    port = urlsplit(live_server.url).port
+    settings.H5P_CONTENT_ORIGIN = f"http://127.0.0.1:{port}"
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    return settings.H5P_CONTENT_ORIGIN

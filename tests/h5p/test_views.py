@@ -42,6 +42,12 @@ def test_player_answers_on_the_content_origin(package):
     )
     assert config["xAPIObjectIRI"] == iri
     assert config["parentOrigin"] == "http://127.0.0.1:8000"
+    # Storage that works when the browser refuses the (third-party) content origin
+    # any: loaded before the player in its page, and in the content's own frame.
+    storage = "http://localhost:8000/static/js/h5p-storage.js"
+    assert config["customJs"] == [storage]
+    assert config["customCss"] == ["http://localhost:8000/static/css/h5p-frame.css"]
+    assert html.index(storage) < html.index("main.bundle.js")
 
 
 def test_player_takes_a_signed_parent_origin_only(package):

@@ -106,3 +106,29 @@ def test_the_quiz_card_is_rendered_for_each_visitor(
 
     assert "status--active" in card(passer)
     assert "status--active" not in card(other)
+
+
+def test_the_result_leads_back_to_the_lesson_and_says_what_was_earned(
+    client_for, world, course_with_quiz
+):
+    """Not only "back to the quiz": a quiz opened from a lesson leads back to it."""
+    course, quiz = course_with_quiz
+    client = client_for(world.trainee.user)
+    first, second, third = course.lessons_in_order
+    for lesson in (first, second):
+        client.post(reverse("lesson_complete", args=[lesson.pk]))
+    failed = take(client, quiz, third, right=False)
+    page = client.get(reverse("quiz_attempt", args=[failed.public_id])).content
+    page = page.decode()
+    # Not passed: try again first, the lesson second.
+    assert f"{reverse('quiz_detail', args=[quiz.pk])}?lesson={third.pk}" in page
+    assert f'href="{third.url}"' in page and "data-lesson-completed" not in page
+    detail = client.get(f"{reverse('quiz_detail', args=[quiz.pk])}?lesson={third.pk}")
+    assert f'href="{third.url}"' in detail.content.decode()  # the way back
+    passed = take(client, quiz, third, right=True)
+    page = client.get(reverse("quiz_attempt", args=[passed.public_id])).content
+    page = page.decode()
+    assert f'href="{third.url}#lesson-done"' in page
+    assert f"返回本课：{third.title}" in page
+    assert 'data-lesson-completed="true"' in page
+    assert f"“{course.title}”已完成：计入 2 学时。" in page

@@ -30,9 +30,7 @@ class CourseIndexPage(Page):
         from lms.courses import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = (
-            CoursePage.objects.child_of(self).live().select_related("cover")
-        )
+        context["courses"] = selectors.catalogue_for(index=self, user=request.user)
         context["seasonal_classes"] = selectors.seasonal_classes_active(parent=self)
         context["archived_classes"] = selectors.seasonal_classes_archived(parent=self)
         return context
