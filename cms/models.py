@@ -12,7 +12,7 @@ from wagtail.url_routing import RouteResult
 from cms.qr import qr_svg
 from lms.certs.selectors import qualifications_for
 from lms.courses.lesson_cache import lesson_at
-from lms.courses.selectors import catalogue_page, learning_for
+from lms.courses.selectors import catalogue_url, learning_for
 from lms.drills.selectors import drills_for
 from lms.people import selectors
 from lms.people.services.badges import badge_token
@@ -61,7 +61,7 @@ class HomePage(Page):
             can_manage_api_keys=user.has_perm("certs.add_apikey"),
             can_use_admin=user.has_perm("wagtailadmin.access_admin"),
             learning=learning_for(person),
-            catalogue=catalogue_page(self),
+            catalogue_url=catalogue_url(self, request=request),
             exams=exams_for(person) if person else [],
             my_drills=drills_for(person),
             my_qualifications=qualifications_for(person),

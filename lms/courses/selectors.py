@@ -5,10 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from cms.site_cache import TIMEOUT as CATALOGUE_URL_TIMEOUT
+from cms.site_cache import tree_generation
 from lms.courses.access import (
     assignments_for,
     classes_opening,
@@ -238,9 +241,21 @@ def learnable_overview(*, page, user):
     }
 
 
-def catalogue_page(home):
-    """The course catalogue under the home page (linked from "My learning")."""
-    return CourseIndexPage.objects.child_of(home).live().first()
+CATALOGUE_URL_KEY = "shouwang:catalogue-url:{generation}:{home}"
+
+
+def catalogue_url(home, *, request=None):
+    """The address of the course catalogue under the home page (linked from "My
+    learning"), or "" when there is none. Kept in the shared cache under the
+    page-tree generation (cms.site_cache): the home page pays no query for it,
+    and any change to the tree finds it anew."""
+    key = CATALOGUE_URL_KEY.format(generation=tree_generation(request), home=home.pk)
+    url = cache.get(key)
+    if url is None:
+        page = CourseIndexPage.objects.child_of(home).live().first()
+        url = page.get_url(request) if page is not None else ""
+        cache.set(key, url, CATALOGUE_URL_TIMEOUT)
+    return url
 
 
 def catalogue_for(*, index, user):
