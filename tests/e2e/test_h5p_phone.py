@@ -87,6 +87,17 @@ def storage_fallbacks(page):
     ]
 
 
+def open_lesson(page, lesson):
+    """Sign the trainee in and open ``lesson``; returns the page's script errors,
+    collected from then on."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/login/")
+    sign_in(page, TRAINEE_PHONE)
+    page.goto(lesson.url)
+    return errors
+
+
 def test_the_exercise_fits_and_works_on_a_360px_phone_with_storage_blocked(
     narrow_phone, trainee, course, package, h5p_content_origin
 ):
@@ -98,11 +109,7 @@ def test_the_exercise_fits_and_works_on_a_360px_phone_with_storage_blocked(
     )
     course.open_enrolment = True
     course.save()
-    errors = []
-    narrow_phone.on("pageerror", lambda error: errors.append(str(error)))
-    narrow_phone.goto("/login/")
-    sign_in(narrow_phone, TRAINEE_PHONE)
-    narrow_phone.goto(lesson.url)
+    errors = open_lesson(narrow_phone, lesson)
 
     player, content = frames(narrow_phone)
     wrong = content.get_by_role("radio", name="错")
@@ -188,9 +195,7 @@ def test_the_exercise_works_where_the_player_may_keep_storage(
     lesson = LessonPageFactory(
         parent=course, slug="first-response", body=[h5p_block(package)]
     )
-    narrow_phone.goto("/login/")
-    sign_in(narrow_phone, TRAINEE_PHONE)
-    narrow_phone.goto(lesson.url)
+    open_lesson(narrow_phone, lesson)
     player, content = frames(narrow_phone)
     check = content.get_by_role("button", name="检查")
     expect(check).to_be_visible(timeout=20_000)
@@ -216,11 +221,7 @@ def test_the_frames_fit_even_when_the_activity_fails_to_start(
         "**/static/js/h5p-storage.js",
         lambda route: route.fulfill(body="", content_type="text/javascript"),
     )
-    errors = []
-    narrow_phone.on("pageerror", lambda error: errors.append(str(error)))
-    narrow_phone.goto("/login/")
-    sign_in(narrow_phone, TRAINEE_PHONE)
-    narrow_phone.goto(lesson.url)
+    errors = open_lesson(narrow_phone, lesson)
     player, content = frames(narrow_phone)
     check = content.get_by_role("button", name="检查")
     expect(check).to_be_attached(timeout=20_000)
@@ -264,9 +265,7 @@ def test_passing_the_exercise_moves_the_lesson_page_on_at_once(
         drill_type="",
     )
     services.lesson_complete(person=trainee, lesson=first)
-    narrow_phone.goto("/login/")
-    sign_in(narrow_phone, TRAINEE_PHONE)
-    narrow_phone.goto(lesson.url)
+    open_lesson(narrow_phone, lesson)
     panel = narrow_phone.locator("main")
     expect(panel).to_contain_text("通过上方练习即可完成本课")
     narrow_phone.evaluate("window.notReloaded = true")
