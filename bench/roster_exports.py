@@ -4,9 +4,10 @@ same run, so that their ratio holds however loaded the shared VM is, and beside 
 export's own query read alone (the floor: PostgreSQL and the driver).
 
 Per export: time of a plain run; peak Python memory of a second run under
-tracemalloc; and, in a fresh process (``python bench/roster_exports.py --rss …``,
-on the same database), the RSS before the export, its high-water mark after, and
-the growth between them: what the export itself costs a server worker. The CSV's
+tracemalloc (current path only); and, in a fresh process (``python
+bench/roster_exports.py --rss …``, on the same database), the RSS before the
+export, its high-water mark after, and the growth between them: what the export
+itself costs a server worker. The CSV's
 bytes are hashed: the old and current CSV must be identical; the XLSX files are
 read back with openpyxl for the station and compared cell by cell.
 """
@@ -67,20 +68,20 @@ def read_floor(query):
     return sum(1 for _row in RosterSheet(query).values()), None
 
 
-def timed_and_traced(make, label):
+def timed_and_traced(make, label, trace=True):
+    """Time a plain run, then (``trace``) the peak Python memory of a second one:
+    tracemalloc slows the old path several times over (15 min for its XLSX of
+    everyone on a loaded VM), so the baseline's memory is its RSS alone."""
     t0 = time.perf_counter()
     size, extra = make()
     seconds = time.perf_counter() - t0
-    tracemalloc.start()
-    make()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    result = {
-        "export": label,
-        "seconds": round(seconds, 2),
-        "bytes": size,
-        "peak_python_mb": round(peak / 1e6, 1),
-    }
+    result = {"export": label, "seconds": round(seconds, 2), "bytes": size}
+    if trace:
+        tracemalloc.start()
+        make()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["peak_python_mb"] = round(peak / 1e6, 1)
     say(f"[roster] {label}: {result}")
     return result, extra
 
@@ -181,7 +182,7 @@ def measure_exports(station, station_query, everyone_query, day, baseline=True):
                         return make_xlsx(w, q, keep=s == "station")
 
                 result, extra = timed_and_traced(
-                    make, f"{file_format.upper()}, {label}, {which}"
+                    make, f"{file_format.upper()}, {label}, {which}", which == "new"
                 )
                 rss = rss_in_fresh_process(file_format, which, scope_arg, day)
                 rss["seconds_fresh_process"] = rss.pop("seconds")

@@ -12,9 +12,11 @@ of people, so nothing here touches the database per person:
   (``EXISTS`` per required type), so the page can be paginated by the database;
 * ``roster_rows`` takes one page of people and reads all their records in one
   query, then decides deployable and the reasons in Python;
-* ``roster_iter`` walks the whole roster for the exports: the people from a
+* ``roster_iter`` walks the whole roster as RosterRows: the people from a
   server-side cursor, their records one query per 2,000 people (bounded memory;
-  records matched by person id, so a change during the export cannot mismatch them);
+  records matched by person id, so a change meanwhile cannot mismatch them). The
+  exports read plain values instead (``lms.certs.roster_export``), ranked by the
+  same ``record_rank``;
 * ``roster_coverage`` counts people and deployable people per organisation and
   post in one aggregate query.
 """

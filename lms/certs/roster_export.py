@@ -118,7 +118,9 @@ class RosterSheet:
 
     def values(self, chunk_size=CHUNK_SIZE):
         """One tuple per person and record (counting records only; a person
-        without any comes once, with Nones), a person's tuples together."""
+        without any comes once, with Nones), a person's tuples together: the
+        person's six values, then the record's type pk (index 6), serial,
+        status, valid_from and valid_until (10)."""
         counted = FilteredRelation(
             "qualifications",
             condition=~Q(qualifications__status__in=IGNORED_STATUSES),
@@ -146,25 +148,25 @@ class RosterSheet:
         day = self.query.filters.day
         types = self.types
         person = ranks = held = None
-        for pk, *who, type_id, serial, status, valid_from, valid_until in self.values(
-            chunk_size
-        ):
-            if person is None or pk != person[0]:
+        for values in self.values(chunk_size):
+            if person is None or values[0] != person[0]:
                 if person is not None:
                     yield self.row(person, ranks, held)
-                person, ranks, held = (pk, *who), {}, []
+                person, ranks, held = values, {}, []
+            type_id = values[6]
             if type_id is None:
                 continue
-            rank = record_rank(status, valid_from, valid_until, day)
+            rank = record_rank(values[8], values[9], values[10], day)
             if rank < ranks.get(type_id, MISSING_RANK):
                 ranks[type_id] = rank
             if rank == HELD:
-                held.append((*types[type_id], serial, valid_until))
+                held.append((*types[type_id], values[7], values[10]))
         if person is not None:
             yield self.row(person, ranks, held)
 
     def row(self, person, ranks, held):
-        _pk, name, last4, organisation, team, status = person
+        """One person's cells (``person``: their first tuple from ``values``)."""
+        _pk, name, last4, organisation, team, status, *_record = person
         held.sort(key=_CODE_SERIAL)
         qualifications = "；".join(
             f"{type_name} {serial}"
