@@ -22,10 +22,8 @@ from lms.certs.roster import (
 )
 from lms.certs.roster_export import RosterSheet, csv_chunks, xlsx_file
 from lms.people.constants import PersonStatus
-from tests.certs.test_roster import make_post
+from tests.certs.test_roster import _populate, make_post
 from tests.factories import (
-    OrganisationFactory,
-    PersonFactory,
     QualificationRecordFactory,
     QualificationTypeFactory,
     TeamFactory,
@@ -184,19 +182,6 @@ def test_the_whole_scope_comes_out_once_each_and_never_a_full_id(
     for person in query.people:
         assert person.id_number not in everyone
         assert person.id_number not in csv_body.decode("utf-8-sig")
-
-
-def _populate(station, n):
-    company = OrganisationFactory(supervising_station=station)
-    duty = QualificationTypeFactory(code="DUTY")  # get_or_create: once
-    fire = QualificationTypeFactory(code="FIRE")
-    make_post(code="GATE", required_types=[duty])
-    make_post(code="PATROL", required_types=[duty, fire])
-    for i in range(n):
-        person = PersonFactory(organisation=company, team=None)
-        QualificationRecordFactory(person=person, qualification_type=duty)
-        if i % 2:
-            QualificationRecordFactory(person=person, qualification_type=fire)
 
 
 @pytest.mark.django_db
