@@ -6,7 +6,7 @@ one organisation, BENCH_CHECKIN_USERS (1000; 100 with --quick) trainees with a
 session each (written to the session store, as a login would), drills inviting the
 organisation with token_seconds=300 (one token stays valid for the whole run), the
 cache in Redis (bench settings: db 15; only this run's drill keys are deleted) and
-production's session engine (cms.sessions, cached_db: sessions read from Redis).
+production's session engine (lms.core.sessions, cached_db: sessions read from Redis).
 
 gunicorn (BENCH_CHECKIN_WORKERS, default 3 sync workers; BENCH_CHECKIN_WORKER_CLASS,
 BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
@@ -29,7 +29,6 @@ import asyncio
 import html
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -53,9 +52,15 @@ os.environ["BENCH_DATABASE_URL"] = DB_URL
 os.environ.setdefault("BENCH_PORT", os.environ.get("BENCH_CHECKIN_PORT", "8073"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
 # Production's session engine with REDIS_URL set (cms.settings.base).
-os.environ.setdefault("BENCH_SESSION_ENGINE", "cms.sessions")
+os.environ.setdefault("BENCH_SESSION_ENGINE", "lms.core.sessions")
 
-from bench.pg import admin_conn, db_create, db_drop  # noqa: E402
+from bench.checkin_inprocess import (  # noqa: E402
+    FORM_FIELD,
+    count_queries,
+    in_process,
+    token,
+)
+from bench.pg import db_create, db_drop  # noqa: E402
 from bench.run import (  # noqa: E402
     BENCH_DIR,
     CONCURRENCY,
@@ -70,6 +75,12 @@ from bench.run import (  # noqa: E402
     scenario,
     wait_quiet,
     wait_ready,
+)
+from bench.service_cpu import (  # noqa: E402
+    nice_seconds,
+    service_cpu_delta,
+    service_cpu_seconds,
+    service_pids,
 )
 
 USERS = 100 if QUICK else int(os.environ.get("BENCH_CHECKIN_USERS", "1000"))
@@ -86,8 +97,6 @@ TARGET_P99_MS = 175
 TARGET_QUERIES = 3
 # Issue 12: the whole scan (page + post) at most 4 x the trivial view's server CPU.
 TARGET_SCAN_CPU_RATIO = 4.0
-
-FORM_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|scan)" value="([^"]*)"')
 
 
 # --- database -----------------------------------------------------------------
@@ -171,157 +180,6 @@ def setup(n_users):
     }
 
 
-def token(drill):
-    from django.utils import timezone
-
-    from lms.drills.tokens import token_for
-
-    return token_for(drill, timezone.now())
-
-
-def count_queries(drill, user):
-    """Queries of one check-in POST in process (warm: /c/ and the page were loaded
-    first, as by the trainee's phone), CSRF enforced."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
-    client.raise_request_exception = False
-    client.force_login(user)
-    path = f"/c/{token(drill)}"
-    client.get("/c/")  # any page the trainee opened loads their user
-    page = client.get(path)
-    fields = dict(FORM_FIELD.findall(page.content))
-    data = {k.decode(): html.unescape(v.decode()) for k, v in fields.items()}
-    with CaptureQueriesContext(connection) as ctx:
-        resp = client.post(
-            path, data, HTTP_ORIGIN=f"http://{HOST}", HTTP_ACCEPT="application/json"
-        )
-    sql = [q["sql"] for q in ctx.captured_queries]
-    return {
-        "status": resp.status_code,
-        "queries": len(sql),
-        "sql": sql,
-    }
-
-
-def in_process(drill, warm_drill, sessions, rounds=10, block=50):
-    """Server CPU of the whole scan measured in this process, through Django's
-    WSGI handler (no HTTP, no gunicorn, no client): alternating blocks of
-    ``block`` trivial views and ``block`` whole scans (each a trainee's GET of the
-    page, then its POST), so that the host's drift cancels. CPU time of this
-    process (``time.process_time``), which other processes on a shared machine
-    hardly move; PostgreSQL's and Redis's CPU are not in it. Untimed first, as
-    in the burst: each trainee opens /c/ (their user in the cache, as any page
-    does) and another drill's page (their CSRF cookie)."""
-    import io
-    from http.cookies import SimpleCookie
-
-    from django.core.handlers.wsgi import WSGIHandler
-
-    handler = WSGIHandler()
-    path = f"/c/{token(drill)}"
-    origin = f"http://{HOST}:{PORT}"
-
-    def call(method, url, cookie, body=b"", **headers):
-        """(status, headers, body, CPU seconds of the handler alone)."""
-        environ = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": url,
-            "QUERY_STRING": "",
-            "SERVER_NAME": HOST,
-            "SERVER_PORT": str(PORT),
-            "HTTP_HOST": f"{HOST}:{PORT}",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_COOKIE": cookie,
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.url_scheme": "http",
-            "CONTENT_LENGTH": str(len(body)),
-            **headers,
-        }
-        got = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            got["status"], got["headers"] = int(status[:3]), response_headers
-
-        t0 = time.process_time()
-        content = b"".join(handler(environ, start_response))
-        cpu = time.process_time() - t0
-        return got["status"], got["headers"], content, cpu
-
-    csrf = {}
-
-    def open_page(url, session):
-        cookie = f"sessionid={session}"
-        if session in csrf:
-            cookie += f"; csrftoken={csrf[session]}"
-        status, headers, page, cpu = call("GET", url, cookie)
-        jar = SimpleCookie()
-        for name, value in headers:
-            if name.lower() == "set-cookie":
-                jar.load(value)
-        if "csrftoken" in jar:
-            csrf[session] = jar["csrftoken"].value
-        if status != 200:
-            raise RuntimeError(f"page HTTP {status}")
-        return page, cpu
-
-    def scan(session):
-        page, page_cpu = open_page(path, session)
-        fields = {
-            k.decode(): html.unescape(v.decode()) for k, v in FORM_FIELD.findall(page)
-        }
-        form = {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}
-        status, _h, answer, post_cpu = call(
-            "POST",
-            path,
-            f"sessionid={session}; csrftoken={csrf[session]}",
-            urlencode({**form, "scan": fields["scan"]}).encode(),
-            CONTENT_TYPE="application/x-www-form-urlencoded",
-            HTTP_ACCEPT="application/json",
-            HTTP_ORIGIN=origin,
-            HTTP_REFERER=origin + path,
-        )
-        if status != 200 or not answer.startswith(b'{"ok": true'):
-            raise RuntimeError(f"check-in HTTP {status}")
-        return page_cpu, post_cpu
-
-    def trivial():
-        status, _h, body, cpu = call("GET", "/bench-ok/", f"sessionid={sessions[0]}")
-        if body != b"ok":
-            raise RuntimeError(f"/bench-ok/ HTTP {status}")
-        return cpu
-
-    rounds = min(rounds, (len(sessions) - 1) // block)  # one scan per trainee
-    warm_path = f"/c/{token(warm_drill)}"
-    for session in sessions[: rounds * block + 1]:
-        open_page("/c/", session)  # a page that loads the user
-        open_page(warm_path, session)
-    for _ in range(block):  # warm: imports, caches, connections
-        trivial()
-    scan(sessions[rounds * block])
-    totals = {"trivial": 0.0, "page": 0.0, "post": 0.0}
-    people = iter(sessions)
-    for _ in range(rounds):
-        for _ in range(block):
-            totals["trivial"] += trivial()
-        for _ in range(block):
-            page, post = scan(next(people))
-            totals["page"] += page
-            totals["post"] += post
-    n = rounds * block
-    ms = {k: round(1000 * v / n, 3) for k, v in totals.items()}
-    ms["scan"] = round(ms["page"] + ms["post"], 3)
-    return {
-        "scans": n,
-        "cpu_ms": ms,
-        "ratio_to_trivial": {
-            k: round(ms[k] / ms["trivial"], 2) for k in ("page", "post", "scan")
-        },
-    }
-
-
 def rows_for(drill, expected):
     from lms.drills.models import Attendance, CheckinLog
 
@@ -353,57 +211,6 @@ def forget_cached_rows(drills, user_ids):
 
 
 # --- load -------------------------------------------------------------------------
-
-
-def service_pids():
-    """This run's PostgreSQL backends (gunicorn's persistent connections to the
-    bench database), PostgreSQL's WAL writer, checkpointer and background writer,
-    and redis-server. Other databases on the same server are left out."""
-    conn, name = admin_conn(DB_URL)
-    with conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE (datname = %s AND pid <> "
-            "pg_backend_pid()) OR backend_type IN "
-            "('walwriter', 'checkpointer', 'background writer')",
-            [name],
-        ).fetchall()
-    pids = [r[0] for r in rows]
-    for pid in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{pid}/comm") as fh:
-                if fh.read().strip() == "redis-server":
-                    pids.append(int(pid))
-        except (OSError, ValueError):
-            continue
-    return pids
-
-
-def service_cpu_seconds(pids):
-    """{pid: CPU seconds} of the processes still alive."""
-    tick = os.sysconf("SC_CLK_TCK")
-    got = {}
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        got[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return got
-
-
-def service_cpu_delta(before, after):
-    """CPU used between two readings: backends alive at both ends, and those that
-    started in between (CONN_MAX_AGE renews connections). A backend that ended in
-    between is lost: an underestimate, never an overestimate."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
-
-
-def nice_seconds():
-    """CPU time of niced processes (other people's test runs on a shared machine
-    run niced and fill whatever the benchmark leaves idle)."""
-    with open("/proc/stat") as fh:
-        return int(fh.readline().split()[2]) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(fn, into):
@@ -535,9 +342,9 @@ async def load(meta, server_pid):
     for key, name, fn, count in plan:
         lat = []
         busy0, nice0, t0 = machine_busy_seconds(), nice_seconds(), time.monotonic()
-        db0 = service_cpu_seconds(service_pids())
+        db0 = service_cpu_seconds(service_pids(DB_URL))
         res = await scenario(name, timed(fn, lat), count, 120, server_pid)
-        after = service_cpu_seconds(service_pids())
+        after = service_cpu_seconds(service_pids(DB_URL))
         db = service_cpu_delta(db0, after)
         res["pg_backends_started"] = sum(1 for pid in after if pid not in db0)
         res["db_cache_cpu_ms_per_req"] = round(1000 * db / res["requests"], 2)
