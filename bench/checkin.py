@@ -33,8 +33,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -59,6 +57,13 @@ from bench.checkin_inprocess import (  # noqa: E402
     count_queries,
     in_process,
     token,
+)
+from bench.checkin_report import report  # noqa: E402
+from bench.checkin_setup import (  # noqa: E402
+    TOKEN_SECONDS,
+    forget_cached_rows,
+    rows_for,
+    setup,
 )
 from bench.pg import db_create, db_drop  # noqa: E402
 from bench.run import (  # noqa: E402
@@ -89,7 +94,6 @@ WORKER_CLASS = os.environ.get("BENCH_CHECKIN_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_CHECKIN_THREADS", "1"))
 KEEP_DB = os.environ.get("BENCH_CHECKIN_KEEP_DB") == "1"
 RESULTS = BENCH_DIR / "checkin-results.json"
-TOKEN_SECONDS = 300
 # Targets from the drills issue: Moodle 4.5 + attendance served 71-74 check-ins/s,
 # p50 ~700 ms; its p99 is not published, so p50 is taken as a lower bound for it.
 TARGET_RPS = 370
@@ -97,117 +101,6 @@ TARGET_P99_MS = 175
 TARGET_QUERIES = 3
 # Issue 12: the whole scan (page + post) at most 4 x the trivial view's server CPU.
 TARGET_SCAN_CPU_RATIO = 4.0
-
-
-# --- database -----------------------------------------------------------------
-
-
-# --- setup (in this process) -----------------------------------------------------
-
-
-def setup(n_users):
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from bench.setup_shouwang import SIGN_IN_BACKEND
-    from lms.drills.models import Drill
-    from lms.people.constants import OrganisationKind, Role
-    from lms.people.models import Organisation, Person, User
-    from lms.people.services.roles import role_group
-
-    t0 = time.perf_counter()
-    call_command("migrate", "--noinput", verbosity=0)
-    migrate_s = time.perf_counter() - t0
-    station = Organisation.objects.create(
-        code="BENCH-PCS", name="压测派出所", kind=OrganisationKind.POLICE_STATION
-    )
-    company = Organisation.objects.create(
-        code="BENCH-SEC",
-        name="压测保安公司",
-        kind=OrganisationKind.SECURITY_COMPANY,
-        supervising_station=station,
-    )
-    group = role_group(Role.TRAINEE)
-    users = []
-    for i in range(n_users + 1):  # the last one is for counting queries
-        user = User(username=f"drill{i:04d}", first_name=f"压测{i:04d}")
-        user.set_unusable_password()
-        users.append(user)
-    users = User.objects.bulk_create(users)
-    forget_cached_rows({}, [u.pk for u in users])  # left by an interrupted run
-    User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users]
-    )
-    Person.objects.bulk_create(
-        [
-            Person(user=u, name=f"压测学员{i:04d}", organisation=company)
-            for i, u in enumerate(users)
-        ]
-    )
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-    sessions = []
-    for user in users[:n_users]:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = SIGN_IN_BACKEND
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
-    now = timezone.now()
-    drills = {}
-    for key in ("warmup", "burst", "double", "scan", "inproc", "queries"):
-        drill = Drill.objects.create(
-            title=f"压测演练 {key}",
-            drill_type="fire",
-            starts_at=now + timedelta(minutes=5),
-            ends_at=now + timedelta(hours=2),
-            token_seconds=TOKEN_SECONDS,
-        )
-        drill.organisations.add(company)
-        drills[key] = drill
-    return {
-        "sessions": sessions,
-        "drills": drills,
-        "query_user": users[-1],
-        "user_ids": [u.pk for u in users],
-        "organisation": company,
-        "migrate_s": round(migrate_s, 1),
-    }
-
-
-def rows_for(drill, expected):
-    from lms.drills.models import Attendance, CheckinLog
-
-    rows = Attendance.objects.filter(drill=drill)
-    n = rows.count()
-    people = rows.values("person_id").distinct().count()
-    return {
-        "expected": expected,
-        "rows": n,
-        "distinct_people": people,
-        "lost": expected - people,
-        "duplicates": n - people,
-        "refusals_logged": CheckinLog.objects.filter(drill_id=drill.pk).count(),
-    }
-
-
-def forget_cached_rows(drills, user_ids):
-    """This run's drills and users in the shared cache: the next run's fresh
-    database reuses their ids."""
-    from django.core.cache import cache
-
-    from lms.drills.selectors import DRILL_KEY
-    from lms.people.user_cache import KEY as USER_KEY
-    from lms.people.user_cache import VERSION_KEY
-
-    cache.delete_many([DRILL_KEY.format(d.pk) for d in drills.values()])
-    cache.delete_many([USER_KEY.format(pk) for pk in user_ids])
-    cache.delete_many([VERSION_KEY.format(pk) for pk in user_ids])
 
 
 # --- load -------------------------------------------------------------------------
@@ -508,68 +401,7 @@ def main():
         "targets": targets,
     }
     RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False))
-    report(out)
-
-
-def report(out):
-    srv = out["server"]
-    say(
-        f"\nDrill check-in burst, PostgreSQL, {out['trainees']} trainees, concurrency "
-        f"{out['concurrency']}, gunicorn {srv['workers']} {srv['worker_class']} "
-        f"workers, {out['nproc']} CPUs, machine {out['busy_pct_before']}% busy before"
-    )
-    say(
-        f"{'scenario':34} {'req':>5} {'err':>4} {'req/s':>7} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'max ms':>7} {'srv ms/req':>10} {'x base':>6} "
-        f"{'pg+redis':>9} {'load%':>5} {'busy%':>6} {'nice%':>6}"
-    )
-    for r in out["results"].values():
-        say(
-            f"{r['scenario']:34} {r['requests']:5d} {r['errors']:4d} {r['rps']:7.1f} "
-            f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['max_ms']:7.1f} "
-            f"{r['server_cpu_ms_per_req']!s:>10} "
-            f"{r.get('cpu_ratio_to_baseline', 1.0)!s:>6} "
-            f"{r['db_cache_cpu_ms_per_req']!s:>9} {r['client_cpu_pct']:5.1f} "
-            f"{r['machine_busy_pct']:6.1f} {r['niced_pct']:6.1f}"
-        )
-        if r["error_kinds"]:
-            say(f"{'':34} errors: {r['error_kinds']}")
-    say(
-        "  srv ms/req: CPU of gunicorn (master + workers); pg+redis: CPU ms/req of "
-        "the postgres and redis-server processes; load%: the load client's CPU; "
-        "busy%: whole machine (200 = both cores), nice%: of which niced processes "
-        "(other people's runs)"
-    )
-    say("\nRows afterwards:")
-    for key, r in out["rows"].items():
-        say(
-            f"  {key:7} expected {r['expected']}, rows {r['rows']}, people "
-            f"{r['distinct_people']}, lost {r['lost']}, duplicates {r['duplicates']}, "
-            f"refusals logged {r['refusals_logged']}"
-        )
-    ip = out["in_process"]
-    say(
-        f"\nIn process (WSGI handler, this process's CPU, {ip['scans']} scans in "
-        "blocks alternating with the trivial view), ms per request:"
-    )
-    for key, label in (
-        ("trivial", "trivial view"),
-        ("page", "check-in page GET"),
-        ("post", "check-in POST"),
-        ("scan", "whole scan (GET + POST)"),
-    ):
-        ratio = ip["ratio_to_trivial"].get(key, 1.0)
-        say(f"  {label:26} {ip['cpu_ms'][key]:7.3f} ms  {ratio:5.2f} x trivial")
-    q = out["queries_per_checkin"]
-    say(f"\nQueries per check-in POST (in process, warm): {q['queries']}")
-    for i, sql in enumerate(q["sql"], 1):
-        say(f"  {i}. {sql[:110]}")
-    say("\nTargets:")
-    for name, ok in out["targets"].items():
-        say(f"  [{'met' if ok else 'NOT MET'}] {name}")
-    if out["gunicorn_tracebacks"]:
-        say(f"\n[checkin] tracebacks in {BENCH_DIR}/gunicorn-checkin.log")
-    say(f"\n[checkin] results: {RESULTS}")
+    report(out, RESULTS)
 
 
 if __name__ == "__main__":
