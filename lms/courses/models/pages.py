@@ -109,9 +109,12 @@ class CoursePage(LearnableMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from lms.courses import selectors
+        from lms.courses.sharing import open_graph
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.learnable_overview(page=self, user=request.user))
+        # A course or class shared into a chat shows a card (Open Graph).
+        context["open_graph"] = open_graph(self, request)
         return context
 
 
@@ -199,10 +202,12 @@ class LessonPage(Page):
     def get_context(self, request, *args, **kwargs):
         from lms.courses import selectors
         from lms.courses.lesson_cache import body_html
+        from lms.courses.sharing import open_graph
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_state(lesson=self, user=request.user))
         context["body_html"] = body_html(self, context)
+        context["open_graph"] = open_graph(self, request)
         return context
 
 
@@ -270,7 +275,10 @@ class SeasonalClassPage(LearnableMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from lms.courses import selectors
+        from lms.courses.sharing import open_graph
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.learnable_overview(page=self, user=request.user))
+        # A course or class shared into a chat shows a card (Open Graph).
+        context["open_graph"] = open_graph(self, request)
         return context
