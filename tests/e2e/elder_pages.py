@@ -5,9 +5,15 @@ from tests.e2e.journeys import course_of_two_lessons, exam
 from tests.factories import LessonPageFactory
 
 LESSON_BODY = [
-    ("paragraph", "<p>灭火器是扑救初起火灾最常用的器材。保安员要熟悉它的位置、种类和使用方法。</p>"),
+    (
+        "paragraph",
+        "<p>灭火器是扑救初起火灾最常用的器材。保安员要熟悉它的位置、种类和使用方法。</p>",
+    ),
     ("heading", "使用方法"),
-    ("paragraph", "<p>提起灭火器，拔下保险销，一手握住喷管，对准火焰根部，用力压下压把。</p>"),
+    (
+        "paragraph",
+        "<p>提起灭火器，拔下保险销，一手握住喷管，对准火焰根部，用力压下压把。</p>",
+    ),
     (
         "warning",
         {"title": "安全提示", "text": "电器着火时先切断电源，不能用水扑救。"},
