@@ -1,8 +1,9 @@
 """The three pages the 长辈版 tests look at on a 360 px phone: the trainee's home,
 a lesson of running text and an exam being taken."""
 
-from tests.e2e.journeys import course_of_two_lessons, exam
-from tests.factories import LessonPageFactory
+from lms.quizzes.constants import QuestionKind
+from tests.e2e.journeys import course_of_two_lessons
+from tests.factories import LessonPageFactory, quiz_with_questions
 
 LESSON_BODY = [
     (
@@ -26,12 +27,19 @@ LESSON_BODY = [
 
 
 def elder_pages(trainee):
-    """{name: path} of the home page, a lesson and an exam's start page."""
+    """{name: path} of the home page, a lesson and an exam's start page (an exam
+    of two questions with half an hour to answer them)."""
     course, _first, _second = course_of_two_lessons(trainee)
     lesson = LessonPageFactory(
         parent=course, slug="extinguisher", title="灭火器的使用", body=LESSON_BODY
     )
-    quiz = exam()
+    quiz = quiz_with_questions(
+        count=2,
+        points=50,
+        kinds=(QuestionKind.SINGLE, QuestionKind.MULTIPLE),
+        time_limit_minutes=30,
+        title="保安员资格模拟考试",
+    )
     return {"home": "/", "lesson": lesson.url, "exam": f"/quizzes/{quiz.pk}/"}
 
 
