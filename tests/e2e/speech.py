@@ -38,7 +38,9 @@ STUB = """(() => {
     },
     pause() { log.push("pause"); },
     resume() { log.push("resume"); },
-    addEventListener(type, listener) { if (type === "voiceschanged") listeners.push(listener); },
+    addEventListener(type, listener) {
+      if (type === "voiceschanged") listeners.push(listener);
+    },
   };
   Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
   window.SpeechSynthesisUtterance = Utterance;
