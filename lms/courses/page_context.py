@@ -10,13 +10,13 @@ look their reads up in ``lms.courses.models.pages.page_reads``, which
 
 from lms.courses import selectors
 from lms.courses.lesson_cache import body_html
-from lms.courses.sharing import open_graph
 from lms.courses.models import (
     CourseIndexPage,
     CoursePage,
     LessonPage,
     SeasonalClassPage,
 )
+from lms.courses.sharing import open_graph
 
 
 def catalogue(page, request, context):
