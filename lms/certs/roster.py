@@ -41,7 +41,7 @@ from django.utils.translation import pgettext_lazy
 
 from lms.certs.constants import Status
 from lms.certs.models import Post, QualificationRecord
-from lms.people.constants import OrganisationKind, PersonStatus
+from lms.people.constants import PersonStatus
 from lms.people.models import Organisation, Person
 from lms.people.selectors import people_visible_to
 
@@ -148,6 +148,25 @@ def roster_scope_for_station(station):
     return Person.objects.filter(organisation__in=organisations.values("pk"))
 
 
+# --- the point filter --------------------------------------------------------------
+
+_point_people = []
+
+
+def register_point_people(function):
+    """lms.points (above this app) registers ``function(point_id, day)``: the ids
+    of the people assigned to the point that day, as a queryset of ``pk`` values.
+    The hook keeps the assignment table out of this app (docs/points.md)."""
+    _point_people[:] = [function]
+
+
+def point_people(point_id, day):
+    """Who is assigned to ``point_id`` on ``day``; nobody without lms.points."""
+    if not _point_people:
+        return Person.objects.none().values("pk")
+    return _point_people[0](point_id, day)
+
+
 # --- the query -------------------------------------------------------------------
 
 
@@ -200,10 +219,7 @@ def roster_query(scope, filters):
     if filters.organisation is not None:
         where = where.filter(organisation_id=filters.organisation)
     if filters.point is not None:
-        where = where.filter(
-            organisation_id=filters.point,
-            organisation__kind=OrganisationKind.CO_GOVERNANCE_POINT,
-        )
+        where = where.filter(pk__in=point_people(filters.point, day))
     if filters.team is not None:
         where = where.filter(team_id=filters.team)
     people = where

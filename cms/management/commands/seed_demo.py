@@ -8,6 +8,7 @@ from lms.courses.demo import seed_courses
 from lms.drills.demo import seed_drills
 from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from lms.people.demo_photos import seed_demo_photos
+from lms.points.demo import seed_points
 from lms.quizzes.demo import seed_quizzes
 
 
@@ -33,13 +34,14 @@ class Command(BaseCommand):
         seed_drills()
         certs = seed_qualifications()
         seed_demo_photos()
+        points = seed_points()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "
                 f"{summary['people']} people, {courses['courses']} courses, "
                 f"{courses['lessons']} lessons, {quizzes['questions']} questions, "
                 f"{certs['types']} qualification types ({certs['issued']} records "
-                "issued)."
+                f"issued), {points['points']} co-governance points."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")

@@ -1,0 +1,351 @@
+"""Reads for the points pages, the dispatch API and the dashboard.
+
+The budget (DESIGN.md): ``/points/`` of a station with 2,000 points and 100,000
+people in a constant number of queries. ``point_board`` therefore reads
+
+1. the points with their location (one query, a LEFT JOIN),
+2. the posts and their required types (two queries, the roster's ``load_posts``),
+3. the needs (one query),
+4. the assignments in force on the day, counted per point, post and employer in
+   one aggregate: assigned, deployable that day, and deployable that day but no
+   longer in 30 and 60 days (qualifications lapsing),
+5. the employers' names (one query),
+
+and rolls the counts up per point, per organisation and per post in Python.
+"Deployable" is the roster's own rule (``lms.certs.roster.deployable_q``), applied
+to the assigned person through a correlated ``EXISTS``: one definition for the
+roster, its exports, its API and this map.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
+
+from lms.certs.roster import (
+    RosterFilters,
+    deployable_q,
+    holds,
+    load_posts,
+    roster_query,
+    roster_rows,
+)
+from lms.people.models import Organisation, Person
+from lms.points.constants import EXPIRY_WINDOWS, Coverage
+from lms.points.models import PointAssignment, PointNeed
+
+EARTH_KM = 6371.0088
+
+
+def assigned_people_ids(point_id, day):
+    """The roster's point filter (registered in apps.py): who serves there on
+    ``day``, as a subquery of person ids."""
+    return PointAssignment.objects.on(day).filter(point_id=point_id).values("person_id")
+
+
+@dataclass
+class PostCount:
+    post: object  # a lms.certs.roster.PostRule
+    need: int = 0
+    assigned: int = 0
+    deployable: int = 0
+    lapsing: dict = field(default_factory=dict)  # days -> how many drop out
+
+    @property
+    def gap(self):
+        return max(0, self.need - self.deployable)
+
+    def add(self, other):
+        self.need += other.need
+        self.assigned += other.assigned
+        self.deployable += other.deployable
+        for days, count in other.lapsing.items():
+            self.lapsing[days] = self.lapsing.get(days, 0) + count
+
+
+@dataclass
+class PointRow:
+    pk: int
+    code: str
+    name: str
+    category: str
+    latitude: float | None
+    longitude: float | None
+    posts: list = field(default_factory=list)  # PostCount with a need or people
+    distance_km: float | None = None
+
+    @property
+    def need(self):
+        return sum(c.need for c in self.posts)
+
+    @property
+    def deployable(self):
+        return sum(min(c.deployable, c.need) if c.need else 0 for c in self.posts)
+
+    @property
+    def gap(self):
+        return sum(c.gap for c in self.posts)
+
+    @property
+    def assigned(self):
+        return sum(c.assigned for c in self.posts)
+
+    @property
+    def state(self):
+        if self.gap:
+            return Coverage.SHORT
+        return Coverage.MET if self.need else Coverage.NO_NEED
+
+
+@dataclass
+class OrganisationRow:
+    pk: int
+    name: str
+    posts: list  # PostCount per post of the board
+
+
+@dataclass
+class Board:
+    day: object
+    posts: list  # PostRules shown
+    points: list  # PointRow
+    totals: list  # PostCount per post
+    organisations: list  # OrganisationRow
+
+    @property
+    def short_points(self):
+        return [p for p in self.points if p.state == Coverage.SHORT]
+
+    @property
+    def need(self):
+        return sum(c.need for c in self.totals)
+
+    @property
+    def gap(self):
+        return sum(p.gap for p in self.points)
+
+
+def _deployable_on(post, day, extra_type=None):
+    """EXISTS over the assigned person (``person_id`` of the outer assignment):
+    deployable for ``post`` on ``day`` (and holding ``extra_type``, if given)."""
+    person = Person.objects.filter(pk=OuterRef("person_id")).filter(
+        deployable_q(post, day)
+    )
+    if extra_type is not None:
+        person = person.filter(holds(extra_type, day))
+    return Exists(person)
+
+
+def _counts(points, people, posts, day, extra_type):
+    """One aggregate: per (point, post, employer) the people assigned on ``day``
+    and how many are deployable, and still deployable after each expiry window."""
+    if not posts:
+        return []
+    flags = {"deployable": day}
+    flags.update({f"lapse_{days}": day + timedelta(days=days) for days in EXPIRY_WINDOWS})
+    sums = {}
+    for name, when in flags.items():
+        cases = []
+        for post in posts:
+            condition = _deployable_on(post, day, extra_type)
+            if name != "deployable":
+                # Deployable today but not on the later day: lapsing.
+                condition = condition & ~_deployable_on(post, when, extra_type)
+            cases.append(When(condition, post_id=post.pk, then=1))
+        sums[name] = Sum(Case(*cases, default=0, output_field=IntegerField()))
+    return list(
+        PointAssignment.objects.on(day)
+        .filter(point__in=points.values("pk"), person__in=people.values("pk"))
+        .filter(post_id__in=[post.pk for post in posts])
+        .values("point_id", "post_id", "person__organisation_id")
+        .annotate(assigned=Count("person_id", distinct=True), **sums)
+        .order_by()
+    )
+
+
+def _needs(points, posts):
+    """(category needs {(category, post): n}, point needs {(point, post): n})."""
+    by_category, by_point = {}, {}
+    rows = PointNeed.objects.filter(post_id__in=[post.pk for post in posts]).filter(
+        Q(point__isnull=True) | Q(point__in=points.values("pk"))
+    )
+    for need in rows.values("category", "point_id", "post_id", "guards"):
+        if need["point_id"]:
+            by_point[need["point_id"], need["post_id"]] = need["guards"]
+        else:
+            by_category[need["category"], need["post_id"]] = need["guards"]
+    return by_category, by_point
+
+
+def _distance_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance (haversine); plenty for a few kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def _box(near, radius_km):
+    """A latitude/longitude box around ``near`` holding the radius: SQL narrows to
+    it, Python measures the exact distance."""
+    lat, lon = near
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+    return {
+        "site__latitude__gte": lat - dlat,
+        "site__latitude__lte": lat + dlat,
+        "site__longitude__gte": lon - dlon,
+        "site__longitude__lte": lon + dlon,
+    }
+
+
+def point_board(
+    points,
+    people,
+    *,
+    day,
+    post=None,
+    qualification=None,
+    near=None,
+    radius_km=None,
+):
+    """The board of ``points`` (an Organisation queryset) counting ``people`` (a
+    Person queryset, the reader's scope) on ``day``. ``post`` (a pk) keeps one post;
+    ``qualification`` (a type pk) counts only guards who also hold it; ``near``
+    ((lat, lon)) keeps the points within ``radius_km``, nearest first."""
+    all_posts, _type_names = load_posts()
+    posts = [p for p in all_posts if post is None or p.pk == post]
+    if near is not None:
+        points = points.filter(**_box(near, radius_km))
+    point_values = list(
+        points.order_by("code").values(
+            "pk", "code", "name", "point_category", "site__latitude", "site__longitude"
+        )
+    )
+    by_category, by_point = _needs(points, posts)
+    counts = defaultdict(dict)  # point -> post -> PostCount
+    per_org = defaultdict(dict)  # organisation -> post -> PostCount
+    for row in _counts(points, people, posts, day, qualification):
+        count = PostCount(
+            None,
+            assigned=row["assigned"],
+            deployable=row["deployable"] or 0,
+            lapsing={d: row[f"lapse_{d}"] or 0 for d in EXPIRY_WINDOWS},
+        )
+        cell = counts[row["point_id"]].setdefault(row["post_id"], PostCount(None))
+        cell.add(count)
+        org = per_org[row["person__organisation_id"]].setdefault(
+            row["post_id"], PostCount(None)
+        )
+        org.add(count)
+    rows, totals = [], {p.pk: PostCount(p) for p in posts}
+    for value in point_values:
+        lat, lon = value["site__latitude"], value["site__longitude"]
+        row = PointRow(
+            value["pk"],
+            value["code"],
+            value["name"],
+            value["point_category"],
+            float(lat) if lat is not None else None,
+            float(lon) if lon is not None else None,
+        )
+        if near is not None:
+            if lat is None:
+                continue
+            row.distance_km = _distance_km(near[0], near[1], row.latitude, row.longitude)
+            if row.distance_km > radius_km:
+                continue
+        cells = counts.get(row.pk, {})
+        for post_rule in posts:
+            need = by_point.get(
+                (row.pk, post_rule.pk),
+                by_category.get((row.category, post_rule.pk), 0),
+            )
+            cell = cells.get(post_rule.pk)
+            if not need and cell is None:
+                continue
+            count = PostCount(post_rule, need=need)
+            if cell is not None:
+                count.add(cell)
+            row.posts.append(count)
+            totals[post_rule.pk].add(count)
+        rows.append(row)
+    if near is not None:
+        rows.sort(key=lambda r: (r.distance_km, r.code))
+    names = dict(
+        Organisation.objects.filter(pk__in=list(per_org)).values_list("pk", "name")
+    ) if per_org else {}
+    organisations = [
+        OrganisationRow(
+            pk,
+            names.get(pk, ""),
+            [
+                _with_post(by_post.get(p.pk), p)
+                for p in posts
+            ],
+        )
+        for pk, by_post in sorted(per_org.items(), key=lambda i: names.get(i[0], ""))
+    ]
+    return Board(day, posts, rows, [totals[p.pk] for p in posts], organisations)
+
+
+def _with_post(count, post):
+    result = PostCount(post)
+    if count is not None:
+        result.add(count)
+    return result
+
+
+# --- one point ------------------------------------------------------------------
+
+
+@dataclass
+class AssignedRow:
+    assignment: PointAssignment
+    row: object  # lms.certs.roster.RosterRow
+    standing: object  # the PostStanding of the assigned post
+
+
+def point_people(point, people, *, day):
+    """The people assigned to ``point`` on ``day`` (among ``people``, the reader's
+    scope), each with the roster's row: what they hold and, for the post they are
+    assigned to, whether they are deployable and why not. Four queries."""
+    assignments = list(
+        PointAssignment.objects.on(day)
+        .filter(point=point, person__in=people.values("pk"))
+        .select_related("post", "person")
+        .order_by("post__sort_order", "post__code", "person__name", "pk")
+    )
+    scope = people.filter(pk__in=[a.person_id for a in assignments])
+    query = roster_query(scope, RosterFilters(day=day))
+    rows = {row.person.pk: row for row in roster_rows(query, query.people)}
+    result = []
+    for assignment in assignments:
+        row = rows.get(assignment.person_id)
+        if row is None:
+            continue
+        standing = next(
+            (s for s in row.posts if s.post.pk == assignment.post_id), None
+        )
+        result.append(AssignedRow(assignment, row, standing))
+    return result
+
+
+def person_assignments(person):
+    """A person's assignments, newest first (their record page)."""
+    return (
+        PointAssignment.objects.filter(person=person)
+        .select_related("point", "post")
+        .order_by("-valid_from", "-pk")
+    )
