@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from lms.points.constants import Coverage
 
-WIDTH, HEIGHT, MARGIN = 640, 420, 24
+WIDTH, HEIGHT, MARGIN = 360, 280, 18
 CATEGORY_COLOURS = {"A": "#b3261e", "B": "#8a5300", "C": "#0b3d91", "D": "#146c2e"}
 
 
@@ -70,15 +70,15 @@ def points_map(points, *, day_query=""):
         if short:
             label += f" · {short_word} {point.gap}"
         ring = (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="13" class="points-map__short"/>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14" class="points-map__short"/>'
             if short
             else ""
         )
         parts.append(
             f'<a href="{base}{escape(point.code)}/{day_query}" '
             f'data-point="{escape(point.code)}"><title>{label}</title>{ring}'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{colour}"/>'
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" class="points-map__letter">'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{colour}"/>'
+            f'<text x="{x:.1f}" y="{y + 4.5:.1f}" class="points-map__letter">'
             f"{escape(point.category)}</text></a>"
         )
     parts.append("</svg>")
