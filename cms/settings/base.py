@@ -411,6 +411,7 @@ def require(name, value):
         raise ImproperlyConfigured(f"The environment variable {name} must be set.")
     return value
 
+
 # Map tiles for /points/ (docs/points.md): an operator-configured provider, e.g.
 # 天地图 "https://t{s}.tianditu.gov.cn/vec_w/wmts?...&tk=KEY". Empty (the default,
 # tests, the demo): the points are drawn on a plain background and no request

@@ -3,6 +3,7 @@ their deployable guards per post against need, for dispatch systems. Scoped and
 authenticated exactly like the roster API (lms/certs/api.py): a station's API key
 sees that station's points and people; a signed-in user, what they may see."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -37,8 +38,7 @@ class PointsParams(serializers.Serializer):
     )
     near = serializers.CharField(
         required=False,
-        help_text="latitude,longitude (WGS-84): points within `radius`, nearest "
-        "first.",
+        help_text="latitude,longitude (WGS-84): points within `radius`, nearest first.",
     )
     radius = serializers.FloatField(
         required=False,
@@ -59,8 +59,8 @@ class PointsParams(serializers.Serializer):
     def validate_near(self, value):
         try:
             return parse_near(value)
-        except Exception as error:  # noqa: BLE001 - ValidationError's message
-            raise serializers.ValidationError(getattr(error, "messages", [""])[0])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages[0]) from None
 
     def _pk(self, model, code):
         if code in (None, ""):

@@ -139,9 +139,7 @@ def _guards_by_readiness(people, day):
 
 def _assign(points, guards, start):
     posts = {post.code: post for post in Post.objects.all()}
-    order = sorted(
-        points, key=lambda p: (FILL_ORDER.index(p.point_category), p.code)
-    )
+    order = sorted(points, key=lambda p: (FILL_ORDER.index(p.point_category), p.code))
     made, pool = 0, list(guards)
     for point in order:
         for code, guards_needed in NEEDS.get(point.point_category, {}).items():

@@ -11,7 +11,7 @@ from lms.points.constants import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, AssignmentEnd
 
 
 def parse_near(text):
-    """"lat,lon" as two floats within range, or ValidationError."""
+    """ "lat,lon" as two floats within range, or ValidationError."""
     try:
         lat, lon = (float(part) for part in str(text).split(","))
     except ValueError:

@@ -144,8 +144,6 @@ class AssignmentResource(RowCheckMixin, resources.ModelResource):
         model = PointAssignment
         fields = ("point", "person", "post", "valid_from", "valid_until")
         import_id_fields = ()
-        skip_unchanged = True
-        report_skipped = True
         skip_html_diff = True
         clean_model_instances = False
 
@@ -158,10 +156,10 @@ class AssignmentResource(RowCheckMixin, resources.ModelResource):
             column_name=COLUMNS["point"],
             widget=LookupWidget(
                 point_table,
-                unknown=lambda code: _(
-                    "No point with the code “%(code)s” that you may assign to."
-                )
-                % {"code": code},
+                unknown=lambda code: (
+                    _("No point with the code “%(code)s” that you may assign to.")
+                    % {"code": code}
+                ),
             ),
         )
         self._people = people
@@ -185,11 +183,13 @@ class AssignmentResource(RowCheckMixin, resources.ModelResource):
             widget=LookupWidget(
                 posts,
                 keys=lambda text: (text, text.lower()),
-                unknown=lambda text: _("Unknown post “%(post)s”. Posts: %(known)s.")
-                % {
-                    "post": text,
-                    "known": "、".join(sorted({p.name for p in posts.values()})),
-                },
+                unknown=lambda text: (
+                    _("Unknown post “%(post)s”. Posts: %(known)s.")
+                    % {
+                        "post": text,
+                        "known": "、".join(sorted({p.name for p in posts.values()})),
+                    }
+                ),
             ),
         )
 
@@ -243,8 +243,9 @@ class AssignmentResource(RowCheckMixin, resources.ModelResource):
         else:
             self._seen[key] = number
 
-    def before_save_instance(self, instance, row, **kwargs):
-        """The same person, point, post and start on file: update its end."""
+    def do_instance_save(self, instance, is_create):
+        """The same person, point, post and start on file: update its end date
+        (import-export would insert, as the row was matched to nothing)."""
         existing = PointAssignment.objects.filter(
             person=instance.person,
             point=instance.point,
@@ -252,9 +253,10 @@ class AssignmentResource(RowCheckMixin, resources.ModelResource):
             valid_from=instance.valid_from,
         ).first()
         if existing is not None:
+            existing.valid_until = instance.valid_until
+            existing.save(update_fields=["valid_until"])
             instance.pk = existing.pk
-            instance.created_by_id = existing.created_by_id
-            instance.created_at = existing.created_at
-            instance.end_reason = existing.end_reason
-        elif self.actor is not None:
+            return
+        if self.actor is not None:
             instance.created_by = self.actor
+        instance.save()

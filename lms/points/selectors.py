@@ -153,7 +153,9 @@ def _counts(points, people, posts, day, extra_type):
     if not posts:
         return []
     flags = {"deployable": day}
-    flags.update({f"lapse_{days}": day + timedelta(days=days) for days in EXPIRY_WINDOWS})
+    flags.update(
+        {f"lapse_{days}": day + timedelta(days=days) for days in EXPIRY_WINDOWS}
+    )
     sums = {}
     for name, when in flags.items():
         cases = []
@@ -263,7 +265,9 @@ def point_board(
         if near is not None:
             if lat is None:
                 continue
-            row.distance_km = _distance_km(near[0], near[1], row.latitude, row.longitude)
+            row.distance_km = _distance_km(
+                near[0], near[1], row.latitude, row.longitude
+            )
             if row.distance_km > radius_km:
                 continue
         cells = counts.get(row.pk, {})
@@ -283,17 +287,18 @@ def point_board(
         rows.append(row)
     if near is not None:
         rows.sort(key=lambda r: (r.distance_km, r.code))
-    names = dict(
-        Organisation.objects.filter(pk__in=list(per_org)).values_list("pk", "name")
-    ) if per_org else {}
+    names = (
+        dict(
+            Organisation.objects.filter(pk__in=list(per_org)).values_list("pk", "name")
+        )
+        if per_org
+        else {}
+    )
     organisations = [
         OrganisationRow(
             pk,
             names.get(pk, ""),
-            [
-                _with_post(by_post.get(p.pk), p)
-                for p in posts
-            ],
+            [_with_post(by_post.get(p.pk), p) for p in posts],
         )
         for pk, by_post in sorted(per_org.items(), key=lambda i: names.get(i[0], ""))
     ]
@@ -335,9 +340,7 @@ def point_people(point, people, *, day):
         row = rows.get(assignment.person_id)
         if row is None:
             continue
-        standing = next(
-            (s for s in row.posts if s.post.pk == assignment.post_id), None
-        )
+        standing = next((s for s in row.posts if s.post.pk == assignment.post_id), None)
         result.append(AssignedRow(assignment, row, standing))
     return result
 

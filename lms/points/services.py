@@ -17,9 +17,9 @@ from lms.points.models import PointAssignment, PointNeed, PointSite
 
 def _check_point(point):
     if point.kind != OrganisationKind.CO_GOVERNANCE_POINT:
-        raise ValidationError(_("“%(name)s” is not a co-governance point.") % {
-            "name": point.name
-        })
+        raise ValidationError(
+            _("“%(name)s” is not a co-governance point.") % {"name": point.name}
+        )
 
 
 def may_assign(actor, *, person, point):
@@ -33,9 +33,7 @@ def may_assign(actor, *, person, point):
 
 
 @transaction.atomic
-def assignment_create(
-    *, person, point, post, valid_from, valid_until=None, actor=None
-):
+def assignment_create(*, person, point, post, valid_from, valid_until=None, actor=None):
     """Assign ``person`` to ``point`` on ``post`` from ``valid_from`` (until
     ``valid_until``, inclusive, or further notice)."""
     _check_point(point)
@@ -104,9 +102,10 @@ def _may_define(actor, point=None):
     if point is None:
         return False
     station_points = scope.points_assignable_by(actor)
-    return scope._station_of(actor) is not None and station_points.filter(
-        pk=point.pk
-    ).exists()
+    return (
+        scope._station_of(actor) is not None
+        and station_points.filter(pk=point.pk).exists()
+    )
 
 
 @transaction.atomic

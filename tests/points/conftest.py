@@ -39,7 +39,10 @@ def points_world(world):
     # w.point (category B, from ``world``) near 香蜜湖; a second point (A) 2 km east.
     PointSiteFactory(point=w.point, latitude="22.545000", longitude="114.030000")
     w.point_a = PointFactory(
-        code="PT-A2", name="甲商场点位", point_category="A", supervising_station=w.station
+        code="PT-A2",
+        name="甲商场点位",
+        point_category="A",
+        supervising_station=w.station,
     )
     PointSiteFactory(point=w.point_a, latitude="22.545000", longitude="114.050000")
     w.other_point = PointFactory(

@@ -24,7 +24,9 @@ from tests.factories import (
 
 def board(w, **kwargs):
     kwargs.setdefault("day", w.today)
-    return point_board(scope.points_of_station(w.station), Person.objects.all(), **kwargs)
+    return point_board(
+        scope.points_of_station(w.station), Person.objects.all(), **kwargs
+    )
 
 
 def by_code(board):
@@ -116,7 +118,10 @@ def test_counts_stay_within_the_readers_people(points_world):
 @pytest.mark.django_db
 def test_a_points_people_carry_the_rosters_reasons(points_world):
     w = points_world
-    rows = {r.row.person.pk: r for r in people_at(w.point, Person.objects.all(), day=w.today)}
+    rows = {
+        r.row.person.pk: r
+        for r in people_at(w.point, Person.objects.all(), day=w.today)
+    }
     assert rows[w.trainee.pk].standing.deployable
     colleague = rows[w.colleague.pk].standing
     assert not colleague.deployable
