@@ -6,15 +6,16 @@ people in a constant number of queries. ``point_board`` therefore reads
 1. the points with their location (one query, a LEFT JOIN),
 2. the posts and their required types (two queries, the roster's ``load_posts``),
 3. the needs (one query),
-4. the assignments in force on the day, counted per point, post and employer in
-   one aggregate: assigned, deployable that day, and deployable that day but no
+4. the assignments in force on the day (one row each) and the active records of
+   the people assigned (two queries), from which Python counts per point, post
+   and employer: assigned, deployable that day, and deployable that day but no
    longer in 30 and 60 days (qualifications lapsing),
 5. the employers' names (one query),
 
 and rolls the counts up per point, per organisation and per post in Python.
-"Deployable" is the roster's own rule (``lms.certs.roster.deployable_q``), applied
-to the assigned person through a correlated ``EXISTS``: one definition for the
-roster, its exports, its API and this map.
+"Deployable" is the roster's rule (active, and holding every type the post
+requires on the day); tests/points compare the board with the roster's verdicts
+and bench/points.py with hand-written SQL.
 """
 
 import math
@@ -22,26 +23,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    Sum,
-    When,
-)
+from django.db.models import Q
 
+from lms.certs.constants import Status
+from lms.certs.models import QualificationRecord
 from lms.certs.roster import (
     RosterFilters,
-    deployable_q,
-    holds,
     load_posts,
     roster_query,
     roster_rows,
 )
-from lms.people.models import Organisation, Person
+from lms.people.constants import PersonStatus
+from lms.people.models import Organisation
 from lms.points.constants import EXPIRY_WINDOWS, Coverage
 from lms.points.models import PointAssignment, PointNeed
 
@@ -136,44 +129,86 @@ class Board:
         return sum(p.gap for p in self.points)
 
 
-def _deployable_on(post, day, extra_type=None):
-    """EXISTS over the assigned person (``person_id`` of the outer assignment):
-    deployable for ``post`` on ``day`` (and holding ``extra_type``, if given)."""
-    person = Person.objects.filter(pk=OuterRef("person_id")).filter(
-        deployable_q(post, day)
-    )
-    if extra_type is not None:
-        person = person.filter(holds(extra_type, day))
-    return Exists(person)
-
-
 def _counts(points, people, posts, day, extra_type):
-    """One aggregate: per (point, post, employer) the people assigned on ``day``
-    and how many are deployable, and still deployable after each expiry window."""
+    """Per (point, post, employer): the people assigned on ``day``, how many are
+    deployable, and how many of those no longer are after each expiry window.
+
+    Two queries whatever the size: the assignments in force (one row each), and
+    the active records of the assigned people for the types that matter. The
+    verdicts are then made in Python with the roster's rule (a person is
+    deployable for a post when active and holding every type it requires, a
+    record being held on a day as ``QualificationRecord.held_on`` says). An
+    ``EXISTS`` per assignment, post and day made PostgreSQL take 10 s for 2,000
+    points; this takes milliseconds (docs/benchmarks.md)."""
     if not posts:
         return []
-    flags = {"deployable": day}
-    flags.update(
-        {f"lapse_{days}": day + timedelta(days=days) for days in EXPIRY_WINDOWS}
-    )
-    sums = {}
-    for name, when in flags.items():
-        cases = []
-        for post in posts:
-            condition = _deployable_on(post, day, extra_type)
-            if name != "deployable":
-                # Deployable today but not on the later day: lapsing.
-                condition = condition & ~_deployable_on(post, when, extra_type)
-            cases.append(When(condition, post_id=post.pk, then=1))
-        sums[name] = Sum(Case(*cases, default=0, output_field=IntegerField()))
-    return list(
+    assignments = (
         PointAssignment.objects.on(day)
         .filter(point__in=points.values("pk"), person__in=people.values("pk"))
         .filter(post_id__in=[post.pk for post in posts])
-        .values("point_id", "post_id", "person__organisation_id")
-        .annotate(assigned=Count("person_id", distinct=True), **sums)
-        .order_by()
     )
+    rows = list(
+        assignments.values_list(
+            "point_id",
+            "post_id",
+            "person_id",
+            "person__organisation_id",
+            "person__status",
+        ).order_by()
+    )
+    days = [day] + [day + timedelta(days=d) for d in EXPIRY_WINDOWS]
+    type_ids = {t for post in posts for t in post.type_ids}
+    if extra_type is not None:
+        type_ids.add(extra_type)
+    # (person, type) -> bit i set when held on days[i].
+    held = defaultdict(int)
+    records = QualificationRecord.objects.filter(
+        person__in=assignments.values("person_id"),
+        qualification_type_id__in=type_ids,
+        status=Status.ACTIVE,
+        valid_from__lte=days[-1],
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    for person_id, type_id, start, end in records.values_list(
+        "person_id", "qualification_type_id", "valid_from", "valid_until"
+    ).order_by():
+        bits = 0
+        for i, when in enumerate(days):
+            if start <= when and (end is None or when <= end):
+                bits |= 1 << i
+        held[person_id, type_id] |= bits
+    every_day = (1 << len(days)) - 1
+    needed = {
+        post.pk: post.type_ids + ((extra_type,) if extra_type is not None else ())
+        for post in posts
+    }
+    cells = {}
+    for point_id, post_id, person_id, organisation_id, status in rows:
+        bits = every_day if status == PersonStatus.ACTIVE else 0
+        for type_id in needed[post_id]:
+            bits &= held.get((person_id, type_id), 0)
+        key = (point_id, post_id, organisation_id)
+        cell = cells.get(key)
+        if cell is None:
+            cell = cells[key] = {"people": set(), "deployable": set()}
+            for d in EXPIRY_WINDOWS:
+                cell[d] = set()
+        cell["people"].add(person_id)
+        if bits & 1:
+            cell["deployable"].add(person_id)
+            for i, d in enumerate(EXPIRY_WINDOWS, start=1):
+                if not bits & (1 << i):
+                    cell[d].add(person_id)
+    return [
+        {
+            "point_id": point_id,
+            "post_id": post_id,
+            "person__organisation_id": organisation_id,
+            "assigned": len(cell["people"]),
+            "deployable": len(cell["deployable"]),
+            **{f"lapse_{d}": len(cell[d]) for d in EXPIRY_WINDOWS},
+        }
+        for (point_id, post_id, organisation_id), cell in cells.items()
+    ]
 
 
 def _needs(points, posts):

@@ -19,6 +19,7 @@ from tests.factories import (
     PointFactory,
     PointNeedFactory,
     PointSiteFactory,
+    QualificationRecordFactory,
 )
 
 
@@ -162,8 +163,32 @@ def test_a_constant_number_of_queries(points_world, client_for):
 
     queries()  # the first request of a session reads what later ones cache
     small = queries()
-    assert small <= 12
+    assert small <= 13
     _grow(w, 30, 3)
     assert queries() == small
     _grow(w, 60, 2)
     assert queries() == small
+
+
+@pytest.mark.django_db
+def test_the_board_agrees_with_the_rosters_verdicts(points_world):
+    w = points_world
+    # A suspended person and a record that starts tomorrow: both not deployable.
+    late = PersonFactory(organisation=w.company, status="suspended")
+    QualificationRecordFactory(person=late, qualification_type=w.duty)
+    PointAssignmentFactory(person=late, point=w.point_a, post=w.gate)
+    soon = PersonFactory(organisation=w.company)
+    QualificationRecordFactory(person=soon, qualification_type=w.duty, days_ago=-1)
+    PointAssignmentFactory(person=soon, point=w.point_a, post=w.gate)
+    everyone = Person.objects.all()
+    for point in (w.point, w.point_a):
+        row = by_code(board(w))[point.code]
+        people = people_at(point, everyone, day=w.today)
+        for count in row.posts:
+            verdicts = [
+                p.standing.deployable
+                for p in people
+                if p.assignment.post_id == count.post.pk
+            ]
+            assert count.assigned == len(verdicts)
+            assert count.deployable == sum(verdicts)
