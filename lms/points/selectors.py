@@ -141,7 +141,7 @@ def _counts(points, people, posts, day, extra_type):
     ``EXISTS`` per assignment, post and day made PostgreSQL take 10 s for 2,000
     points; this takes milliseconds (docs/benchmarks.md)."""
     if not posts:
-        return []
+        return {}
     assignments = (
         PointAssignment.objects.on(day)
         .filter(point__in=points.values("pk"), person__in=people.values("pk"))
@@ -181,34 +181,24 @@ def _counts(points, people, posts, day, extra_type):
         post.pk: post.type_ids + ((extra_type,) if extra_type is not None else ())
         for post in posts
     }
+    width = len(days) + 1
     cells = {}
-    for point_id, post_id, person_id, organisation_id, status in rows:
+    # set(): a person assigned twice to the same point and post counts once.
+    for point_id, post_id, person_id, organisation_id, status in set(rows):
         bits = every_day if status == PersonStatus.ACTIVE else 0
         for type_id in needed[post_id]:
             bits &= held.get((person_id, type_id), 0)
         key = (point_id, post_id, organisation_id)
         cell = cells.get(key)
         if cell is None:
-            cell = cells[key] = {"people": set(), "deployable": set()}
-            for d in EXPIRY_WINDOWS:
-                cell[d] = set()
-        cell["people"].add(person_id)
+            cell = cells[key] = [0] * width
+        cell[0] += 1
         if bits & 1:
-            cell["deployable"].add(person_id)
-            for i, d in enumerate(EXPIRY_WINDOWS, start=1):
+            cell[1] += 1
+            for i in range(1, len(days)):
                 if not bits & (1 << i):
-                    cell[d].add(person_id)
-    return [
-        {
-            "point_id": point_id,
-            "post_id": post_id,
-            "person__organisation_id": organisation_id,
-            "assigned": len(cell["people"]),
-            "deployable": len(cell["deployable"]),
-            **{f"lapse_{d}": len(cell[d]) for d in EXPIRY_WINDOWS},
-        }
-        for (point_id, post_id, organisation_id), cell in cells.items()
-    ]
+                    cell[i + 1] += 1
+    return cells
 
 
 def _needs(points, posts):
@@ -271,21 +261,18 @@ def point_board(
         )
     )
     by_category, by_point = _needs(points, posts)
-    counts = defaultdict(dict)  # point -> post -> PostCount
-    per_org = defaultdict(dict)  # organisation -> post -> PostCount
-    for row in _counts(points, people, posts, day, qualification):
-        count = PostCount(
-            None,
-            assigned=row["assigned"],
-            deployable=row["deployable"] or 0,
-            lapsing={d: row[f"lapse_{d}"] or 0 for d in EXPIRY_WINDOWS},
-        )
-        cell = counts[row["point_id"]].setdefault(row["post_id"], PostCount(None))
-        cell.add(count)
-        org = per_org[row["person__organisation_id"]].setdefault(
-            row["post_id"], PostCount(None)
-        )
-        org.add(count)
+    counts = {}  # (point, post) -> [assigned, deployable, lapsing...]
+    per_org = defaultdict(dict)  # organisation -> post -> the same
+    for (point_id, post_id, org_id), cell in _counts(
+        points, people, posts, day, qualification
+    ).items():
+        for table, key in ((counts, (point_id, post_id)), (per_org[org_id], post_id)):
+            total = table.get(key)
+            if total is None:
+                table[key] = list(cell)
+            else:
+                for i, n in enumerate(cell):
+                    total[i] += n
     rows, totals = [], {p.pk: PostCount(p) for p in posts}
     for value in point_values:
         lat, lon = value["site__latitude"], value["site__longitude"]
@@ -305,18 +292,15 @@ def point_board(
             )
             if row.distance_km > radius_km:
                 continue
-        cells = counts.get(row.pk, {})
         for post_rule in posts:
             need = by_point.get(
                 (row.pk, post_rule.pk),
                 by_category.get((row.category, post_rule.pk), 0),
             )
-            cell = cells.get(post_rule.pk)
+            cell = counts.get((row.pk, post_rule.pk))
             if not need and cell is None:
                 continue
-            count = PostCount(post_rule, need=need)
-            if cell is not None:
-                count.add(cell)
+            count = _post_count(post_rule, cell, need)
             row.posts.append(count)
             totals[post_rule.pk].add(count)
         rows.append(row)
@@ -333,18 +317,24 @@ def point_board(
         OrganisationRow(
             pk,
             names.get(pk, ""),
-            [_with_post(by_post.get(p.pk), p) for p in posts],
+            [_post_count(p, by_post.get(p.pk)) for p in posts],
         )
         for pk, by_post in sorted(per_org.items(), key=lambda i: names.get(i[0], ""))
     ]
     return Board(day, posts, rows, [totals[p.pk] for p in posts], organisations)
 
 
-def _with_post(count, post):
-    result = PostCount(post)
-    if count is not None:
-        result.add(count)
-    return result
+def _post_count(post, cell, need=0):
+    """A PostCount from a counter list (or None: nobody)."""
+    if cell is None:
+        return PostCount(post, need=need, lapsing=dict.fromkeys(EXPIRY_WINDOWS, 0))
+    return PostCount(
+        post,
+        need=need,
+        assigned=cell[0],
+        deployable=cell[1],
+        lapsing=dict(zip(EXPIRY_WINDOWS, cell[2:], strict=True)),
+    )
 
 
 # --- one point ------------------------------------------------------------------
