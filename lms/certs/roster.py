@@ -41,6 +41,7 @@ from django.utils.translation import pgettext_lazy
 
 from lms.certs.constants import Status
 from lms.certs.models import Post, QualificationRecord
+from lms.core.hooks import first_answer
 from lms.people.constants import PersonStatus
 from lms.people.models import Organisation, Person
 from lms.people.selectors import people_visible_to
@@ -150,21 +151,15 @@ def roster_scope_for_station(station):
 
 # --- the point filter --------------------------------------------------------------
 
-_point_people = []
-
-
-def register_point_people(function):
-    """lms.points (above this app) registers ``function(point_id, day)``: the ids
-    of the people assigned to the point that day, as a queryset of ``pk`` values.
-    The hook keeps the assignment table out of this app (docs/points.md)."""
-    _point_people[:] = [function]
+# lms.points (above this app) answers with the people assigned to a point on a day,
+# as a queryset of ids: the assignment table stays out of this app (docs/points.md).
+POINT_PEOPLE_HOOK = "shouwang_point_people"
 
 
 def point_people(point_id, day):
     """Who is assigned to ``point_id`` on ``day``; nobody without lms.points."""
-    if not _point_people:
-        return Person.objects.none().values("pk")
-    return _point_people[0](point_id, day)
+    ids = first_answer(POINT_PEOPLE_HOOK, point_id=point_id, day=day)
+    return Person.objects.none().values("pk") if ids is None else ids
 
 
 # --- the query -------------------------------------------------------------------

@@ -5,7 +5,7 @@ there rather than on the site's pages)."""
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from cms.admin_helpers import AdminPageMixin
+from lms.core.admin_helpers import AdminPageMixin
 from lms.people.selectors import people_visible_to
 from lms.points import scope
 from lms.points.forms import BoardForm

@@ -11,11 +11,3 @@ class PointsConfig(AppConfig):
     label = "points"
     verbose_name = _("Co-governance points")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        # The roster (lms.certs, below this app) filters by point through a hook,
-        # since it may not import the assignment table (docs/points.md).
-        from lms.certs.roster import register_point_people
-        from lms.points.selectors import assigned_people_ids
-
-        register_point_people(assigned_people_ids)

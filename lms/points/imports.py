@@ -1,13 +1,13 @@
 """Importing assignments from a spreadsheet: all rows or none, every bad row named
-(the same machinery as people: cms/spreadsheets.py). Serves the upload page and
+(the same machinery as people: lms/core/spreadsheets.py). Serves the upload page and
 ``manage.py import_assignments``."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from cms import spreadsheets
-from cms.spreadsheets import ImportFileError  # noqa: F401 - part of this API
+from lms.core import spreadsheets
+from lms.core.spreadsheets import ImportFileError  # noqa: F401 - part of this API
 from lms.people.models import Person
 from lms.points import scope
 from lms.points.constants import AuditAction

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from cms.spreadsheet_tables import cell_text
-from cms.spreadsheets import Columns, RowCheckMixin, spreadsheet_row
 from lms.certs.models import Post
+from lms.core.spreadsheet_tables import cell_text
+from lms.core.spreadsheets import Columns, RowCheckMixin, spreadsheet_row
 from lms.people import crypto, idnumber
 from lms.points.models import PointAssignment
 

@@ -2,7 +2,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from lms.certs.roster import POINT_PEOPLE_HOOK
 from lms.points.constants import AuditAction
+
+
+@hooks.register(POINT_PEOPLE_HOOK)
+def point_people(point_id, day):
+    """The roster's point filter (lms.certs, below): who serves there that day."""
+    from lms.points.selectors import assigned_people_ids
+
+    return assigned_people_ids(point_id, day)
 
 
 @hooks.register("register_log_actions")
@@ -35,7 +44,7 @@ def register_coverage_url():
 
 @hooks.register("register_admin_menu_item")
 def register_coverage_menu_item():
-    from cms.admin_helpers import PermissionMenuItem
+    from lms.core.admin_helpers import PermissionMenuItem
 
     return PermissionMenuItem(
         _("Point coverage"),
