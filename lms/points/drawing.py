@@ -76,7 +76,9 @@ def points_map(points, *, day_query=""):
         )
         parts.append(
             f'<a href="{base}{escape(point.code)}/{day_query}" '
-            f'data-point="{escape(point.code)}"><title>{label}</title>{ring}'
+            f'data-point="{escape(point.code)}" data-lat="{point.latitude}" '
+            f'data-lon="{point.longitude}" data-colour="{colour}"'
+            f"{' data-short' if short else ''}><title>{label}</title>{ring}"
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{colour}"/>'
             f'<text x="{x:.1f}" y="{y + 4.5:.1f}" class="points-map__letter">'
             f"{escape(point.category)}</text></a>"

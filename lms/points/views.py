@@ -1,6 +1,8 @@
 """The points pages (/points/, /points/<code>/, the import) and the dashboard.
 Thin: parse the form, call selectors or services, render."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,7 +36,22 @@ def tiles():
     url = settings.POINTS_TILE_URL
     if not url:
         return None
-    return {"url": url, "attribution": settings.POINTS_TILE_ATTRIBUTION}
+    return {
+        "url": url,
+        "attribution": settings.POINTS_TILE_ATTRIBUTION,
+        "subdomains": settings.POINTS_TILE_SUBDOMAINS,
+        "origin": tile_origin(url),
+    }
+
+
+def tile_origin(url):
+    """The CSP source of a tile URL template: ``https://t{s}.tianditu.gov.cn/...``
+    becomes ``https://*.tianditu.gov.cn``."""
+    parts = urlsplit(url)
+    host = parts.netloc
+    if "{" in host:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
 
 
 def board_context(request, board, form):
@@ -74,7 +91,11 @@ def points_index(request):
     board = point_board(points, people_visible_to(request.user), **form.options())
     context = board_context(request, board, form)
     context["may_edit"] = scope.may_edit_points(request.user)
-    return render(request, "points/index.html", context)
+    response = render(request, "points/index.html", context)
+    if context["tiles"]:
+        # This page only: the operator's tile host may serve images.
+        response._csp_update = {"img-src": [context["tiles"]["origin"]]}
+    return response
 
 
 def _point_or_404(user, code):

@@ -44,7 +44,7 @@ def test_list_shows_counts_and_gaps(points_world, client_for):
     assert 'class="card point point--short" data-point="PT-A"' in html
     assert 'class="card point point--met" data-point="PT-A2"' in html
     assert "<strong>1</strong>/2" in html  # PT-A's gate: 1 deployable of 2
-    assert 'data-point="PT-A"><title>' in html  # on the map too
+    assert 'data-point="PT-A" data-lat="22.545"' in html  # on the map too
     assert "<script" not in html.split('id="points-map"')[1].split("</section>")[0]
 
 
@@ -118,3 +118,32 @@ def test_nobody_assigns_the_other_stations_people(points_world, client_for):
         {"last_day": w.today.isoformat(), "reason": "other"},
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_without_a_tile_provider_nothing_leaves_the_origin(points_world, client_for):
+    response = client_for(points_world.station_staff.user).get("/points/")
+    html = response.content.decode()
+    assert "leaflet" not in html and "points-map.js" not in html
+    assert "tianditu" not in response["Content-Security-Policy"]
+    assert "data-lat=" in html  # the SVG's points, ready for a provider
+
+
+@pytest.mark.django_db
+def test_a_tile_provider_gets_leaflet_and_its_host_in_the_policy(
+    points_world, client_for, settings
+):
+    settings.POINTS_TILE_URL = (
+        "https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}&y={y}&l={z}"
+    )
+    response = client_for(points_world.station_staff.user).get("/points/")
+    html = response.content.decode()
+    assert "vendor/leaflet/leaflet.js" in html and "points-map.js" in html
+    img_src = next(
+        part
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip().startswith("img-src")
+    )
+    assert "https://*.tianditu.gov.cn" in img_src
+    other = client_for(points_world.station_staff.user).get("/points/PT-A/")
+    assert "tianditu" not in other["Content-Security-Policy"]
