@@ -147,3 +147,10 @@ def test_a_tile_provider_gets_leaflet_and_its_host_in_the_policy(
     assert "https://*.tianditu.gov.cn" in img_src
     other = client_for(points_world.station_staff.user).get("/points/PT-A/")
     assert "tianditu" not in other["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_no_inline_style_the_policy_would_refuse(points_world, client_for):
+    html = client_for(points_world.station_staff.user).get("/points/").content
+    assert b"style=" not in html
+    assert b'<rect width="67" height="10" class="bars__fill"/>' in html  # gate 2 of 3
