@@ -43,7 +43,8 @@ from django.utils.translation import pgettext_lazy
 
 from lms.certs.constants import Status
 from lms.certs.models import Post, QualificationRecord
-from lms.people.constants import OrganisationKind, PersonStatus
+from lms.core.hooks import first_answer
+from lms.people.constants import PersonStatus
 from lms.people.models import Organisation, Person
 from lms.people.selectors import people_visible_to
 
@@ -150,6 +151,19 @@ def roster_scope_for_station(station):
     return Person.objects.filter(organisation__in=organisations.values("pk"))
 
 
+# --- the point filter --------------------------------------------------------------
+
+# lms.points (above this app) answers with the people assigned to a point on a day,
+# as a queryset of ids: the assignment table stays out of this app (docs/points.md).
+POINT_PEOPLE_HOOK = "shouwang_point_people"
+
+
+def point_people(point_id, day):
+    """Who is assigned to ``point_id`` on ``day``; nobody without lms.points."""
+    ids = first_answer(POINT_PEOPLE_HOOK, point_id=point_id, day=day)
+    return Person.objects.none().values("pk") if ids is None else ids
+
+
 # --- the query -------------------------------------------------------------------
 
 
@@ -202,10 +216,7 @@ def roster_query(scope, filters):
     if filters.organisation is not None:
         where = where.filter(organisation_id=filters.organisation)
     if filters.point is not None:
-        where = where.filter(
-            organisation_id=filters.point,
-            organisation__kind=OrganisationKind.CO_GOVERNANCE_POINT,
-        )
+        where = where.filter(pk__in=point_people(filters.point, day))
     if filters.team is not None:
         where = where.filter(team_id=filters.team)
     people = where
