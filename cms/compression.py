@@ -33,7 +33,8 @@ class PublicFilesGZipMiddleware(GZipMiddleware):
 
     def process_response(self, request, response):
         path = request.path_info
-        if not (path.startswith(settings.STATIC_URL) or path.startswith(H5P_FILE_PREFIXES)):
+        public = path.startswith((settings.STATIC_URL, *H5P_FILE_PREFIXES))
+        if not public:
             return response
         content_type = response.get("Content-Type", "")
         if not content_type.startswith(COMPRESSIBLE_TYPES):

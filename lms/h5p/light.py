@@ -176,7 +176,8 @@ def light_main_folder(content_hash):
     """The main library's folder (``H5P.TrueFalse-1.6``), or None when the
     package cannot be read."""
     try:
-        return folder_name(_main_dependency(json.loads(light_file(content_hash, "h5p.json"))))
+        h5p_json = json.loads(light_file(content_hash, "h5p.json"))
+        return folder_name(_main_dependency(h5p_json))
     except NotAPackage:
         return None
 

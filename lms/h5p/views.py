@@ -205,9 +205,7 @@ def content(request, content_hash, path):
         handle = default_storage.open(f"{STORAGE_PREFIX}/{content_hash}/{path}")
     except (FileNotFoundError, OSError, ValueError) as error:
         raise Http404 from error
-    return _package_file_headers(
-        FileResponse(handle, content_type=_content_type(path))
-    )
+    return _package_file_headers(FileResponse(handle, content_type=_content_type(path)))
 
 
 @require_GET
@@ -222,9 +220,7 @@ def light(request, content_hash, path):
         raise Http404 from error
     if text is None:
         return content(request, content_hash, path)
-    return _package_file_headers(
-        HttpResponse(text, content_type=_content_type(path))
-    )
+    return _package_file_headers(HttpResponse(text, content_type=_content_type(path)))
 
 
 def _error(message, status):

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from lms.quizzes.services.attempts import attempt_start
 from tests.e2e.conftest import TRAINEE_PHONE
+from tests.e2e.journeys import demo_fire_course
 from tests.e2e.test_login import sign_in
-from tests.e2e.test_trainee_journey import fire_course  # noqa: F401 - a fixture
 from tests.e2e.weight import (
     BUDGET_BYTES,
     count_bytes,
@@ -32,6 +32,11 @@ USABLE_WITHIN_S = 3.0
 @pytest.fixture(autouse=True)
 def _static_as_in_production(monkeypatch):
     serve_static_as_in_production(monkeypatch)
+
+
+@pytest.fixture
+def fire_course(trainee):
+    return demo_fire_course(trainee)
 
 
 @pytest.fixture
@@ -76,7 +81,10 @@ def test_every_trainee_page_weighs_at_most_300_kb_on_a_first_visit(
     quiz = evacuation.body[0].value["quiz"]
     attempt = attempt_start(quiz=quiz, person=trainee, lesson_id=evacuation.pk)
     pages = {
-        "home": ("/", lambda page: expect(page.locator("#my-learning")).to_be_visible()),
+        "home": (
+            "/",
+            lambda page: expect(page.locator("#my-learning")).to_be_visible(),
+        ),  # noqa: E501
         "course": (fire_course.url, lambda page: None),
         "lesson": (extinguisher.url, lambda page: None),
         "h5p lesson": (first_response.url, h5p_ready),

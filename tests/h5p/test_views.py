@@ -50,7 +50,7 @@ def test_player_answers_on_the_content_origin(package):
     # inside the bundle (tests/h5p/test_light.py), no longer a customJs file.
     storage = "http://localhost:8000/static/js/h5p-storage.js"
     assert "customJs" not in config and "customCss" not in config
-    assert html.index(storage) < html.index("main.bundle.js\"></script>")
+    assert html.index(storage) < html.index('main.bundle.js"></script>')
     # What the player reads one after the other is asked for at once.
     for url in (
         f"{light}/h5p.json",
@@ -59,7 +59,7 @@ def test_player_answers_on_the_content_origin(package):
         f"{light}/H5P.TrueFalse-1.6/bundle.css",
         "http://localhost:8000/static/vendor/h5p-standalone/frame.bundle.js",
     ):
-        assert f'rel="preload" as="' in html and f'href="{url}"' in html, url
+        assert 'rel="preload" as="' in html and f'href="{url}"' in html, url
 
 
 def test_player_takes_a_signed_parent_origin_only(package):
