@@ -15,8 +15,6 @@ service worker cannot answer for (docs/offline.md, "The H5P exercise").
 """
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -26,20 +24,32 @@ from wagtail.models import Page
 
 from lms.courses.models import CoursePage, SeasonalClassPage
 from lms.courses.selectors import learnable_overview
+from lms.h5p.light import static_text
 
 SERVICE_WORKER = "js/service-worker.js"
 # Who opens the site from the home screen lands on the trainee's home page.
 THEME_COLOUR = "#0b3d91"
 
 
+def downloadable(overview):
+    """Whether a trainee may download a course, from ``learnable_overview``: it
+    is theirs to study (enrolled, assigned, or a running seasonal class), not
+    merely open to enrol in. The course page's block asks the same."""
+    access = overview["access"]
+    return (
+        overview["person"] is not None
+        and access is not None
+        and access.open
+        and not overview["can_enrol"]
+    )
+
+
 def offline_pages(*, page, user):
     """The addresses a phone keeps for ``page`` (a course or seasonal class):
-    home, the page and each of its lessons, or None when the
-    viewer may not study it (no trainee profile, or the course is closed to
-    them)."""
+    home, the page and each of its lessons, or None when the viewer may not
+    download it (``downloadable``)."""
     overview = learnable_overview(page=page, user=user)
-    access = overview["access"]
-    if overview["person"] is None or access is None or not access.open:
+    if not downloadable(overview):
         return None
     # Home too: the site opens from the phone's home screen there ("/").
     home = "/"
@@ -76,15 +86,6 @@ def offline_courses(request):
     return render(request, "courses/offline_courses.html")
 
 
-def _static_text(path):
-    found = finders.find(path)
-    if found:
-        with open(found, encoding="utf-8") as handle:
-            return handle.read()
-    with staticfiles_storage.open(path) as handle:
-        return handle.read().decode("utf-8")
-
-
 @require_GET
 def service_worker(request):
     """The service worker, from the site's root so that it may answer for every
@@ -92,7 +93,7 @@ def service_worker(request):
     static folder would limit it to /static/). Never cached by the browser for
     long: an updated worker must reach phones at their next visit."""
     response = HttpResponse(
-        _static_text(SERVICE_WORKER), content_type="text/javascript; charset=utf-8"
+        static_text(SERVICE_WORKER), content_type="text/javascript; charset=utf-8"
     )
     response["Cache-Control"] = "no-cache"
     return response

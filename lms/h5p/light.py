@@ -81,7 +81,9 @@ def _read_text(content_hash, path):
         raise NotAPackage(path) from error
 
 
-def _static_text(path):
+def static_text(path):
+    """A static file's text, from the finders (development, tests) or the
+    collected files (production)."""
     found = finders.find(path)
     if found:
         with open(found, encoding="utf-8") as handle:
@@ -94,7 +96,7 @@ def _static_text(path):
 def _static_digest():
     """Our two files inside every bundle: a deploy that changes them builds
     the bundles anew (the cache key carries this)."""
-    text = _static_text(FRAME_JS) + _static_text(FRAME_CSS)
+    text = static_text(FRAME_JS) + static_text(FRAME_CSS)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -156,8 +158,8 @@ def _build(content_hash):
             styles.append(f"/* {path} */\n{css}")
     if main_library is None:
         raise NotAPackage(main_folder)
-    scripts.append(f"/* {FRAME_JS} */\n{_static_text(FRAME_JS)}\n;")
-    styles.append(f"/* {FRAME_CSS} */\n{_static_text(FRAME_CSS)}")
+    scripts.append(f"/* {FRAME_JS} */\n{static_text(FRAME_JS)}\n;")
+    styles.append(f"/* {FRAME_CSS} */\n{static_text(FRAME_CSS)}")
     light_library = {
         **main_library,
         "preloadedDependencies": [],

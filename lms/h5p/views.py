@@ -35,6 +35,7 @@ from lms.h5p.light import (
     NotAPackage,
     light_file,
     light_main_folder,
+    static_text,
 )
 from lms.h5p.services import h5p_statement_record
 from lms.h5p.tokens import content_netloc, content_origin, parent_origin_read
@@ -163,8 +164,10 @@ def player(request, content_hash):
             "preload": _preloads(content_hash, light, files),
             "title": title,
             "main_js": _static_on_content_origin(PLAYER_FILES["main_js"]),
-            "bridge_js": _static_on_content_origin(PLAYER_FILES["bridge_js"]),
-            "storage_js": _static_on_content_origin(PLAYER_FILES["storage_js"]),
+            # Ours, small, in the page itself: two requests fewer in the first
+            # round on 3G (the player's policy allows inline scripts).
+            "bridge_js": static_text(PLAYER_FILES["bridge_js"]),
+            "storage_js": static_text(PLAYER_FILES["storage_js"]),
         },
     )
     response["Content-Security-Policy"] = _player_csp(parent_origin)
