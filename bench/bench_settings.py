@@ -66,7 +66,7 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 if BENCH_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "cms.redis_cache.ReusingRedisCache",
+            "BACKEND": "lms.core.redis_cache.ReusingRedisCache",
             "LOCATION": BENCH_REDIS_URL,
         }
     }

@@ -6,7 +6,7 @@ one organisation, BENCH_CHECKIN_USERS (1000; 100 with --quick) trainees with a
 session each (written to the session store, as a login would), drills inviting the
 organisation with token_seconds=300 (one token stays valid for the whole run), the
 cache in Redis (bench settings: db 15; only this run's drill keys are deleted) and
-production's session engine (cms.sessions, cached_db: sessions read from Redis).
+production's session engine (lms.core.sessions, cached_db: sessions read from Redis).
 
 gunicorn (BENCH_CHECKIN_WORKERS, default 3 sync workers; BENCH_CHECKIN_WORKER_CLASS,
 BENCH_CHECKIN_THREADS), warm-up on another drill, then with bench/run.py's client at
@@ -29,13 +29,10 @@ import asyncio
 import html
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -53,9 +50,22 @@ os.environ["BENCH_DATABASE_URL"] = DB_URL
 os.environ.setdefault("BENCH_PORT", os.environ.get("BENCH_CHECKIN_PORT", "8073"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
 # Production's session engine with REDIS_URL set (cms.settings.base).
-os.environ.setdefault("BENCH_SESSION_ENGINE", "cms.sessions")
+os.environ.setdefault("BENCH_SESSION_ENGINE", "lms.core.sessions")
 
-from bench.pg import admin_conn, db_create, db_drop  # noqa: E402
+from bench.checkin_inprocess import (  # noqa: E402
+    FORM_FIELD,
+    count_queries,
+    in_process,
+    token,
+)
+from bench.checkin_report import report  # noqa: E402
+from bench.checkin_setup import (  # noqa: E402
+    TOKEN_SECONDS,
+    forget_cached_rows,
+    rows_for,
+    setup,
+)
+from bench.pg import db_create, db_drop  # noqa: E402
 from bench.run import (  # noqa: E402
     BENCH_DIR,
     CONCURRENCY,
@@ -71,6 +81,12 @@ from bench.run import (  # noqa: E402
     wait_quiet,
     wait_ready,
 )
+from bench.service_cpu import (  # noqa: E402
+    nice_seconds,
+    service_cpu_delta,
+    service_cpu_seconds,
+    service_pids,
+)
 
 USERS = 100 if QUICK else int(os.environ.get("BENCH_CHECKIN_USERS", "1000"))
 WORKERS = int(os.environ.get("BENCH_CHECKIN_WORKERS", "3"))
@@ -78,7 +94,6 @@ WORKER_CLASS = os.environ.get("BENCH_CHECKIN_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_CHECKIN_THREADS", "1"))
 KEEP_DB = os.environ.get("BENCH_CHECKIN_KEEP_DB") == "1"
 RESULTS = BENCH_DIR / "checkin-results.json"
-TOKEN_SECONDS = 300
 # Targets from the drills issue: Moodle 4.5 + attendance served 71-74 check-ins/s,
 # p50 ~700 ms; its p99 is not published, so p50 is taken as a lower bound for it.
 TARGET_RPS = 370
@@ -87,323 +102,8 @@ TARGET_QUERIES = 3
 # Issue 12: the whole scan (page + post) at most 4 x the trivial view's server CPU.
 TARGET_SCAN_CPU_RATIO = 4.0
 
-FORM_FIELD = re.compile(rb'name="(csrfmiddlewaretoken|scan)" value="([^"]*)"')
-
-
-# --- database -----------------------------------------------------------------
-
-
-# --- setup (in this process) -----------------------------------------------------
-
-
-def setup(n_users):
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from bench.setup_shouwang import SIGN_IN_BACKEND
-    from lms.drills.models import Drill
-    from lms.people.constants import OrganisationKind, Role
-    from lms.people.models import Organisation, Person, User
-    from lms.people.services.roles import role_group
-
-    t0 = time.perf_counter()
-    call_command("migrate", "--noinput", verbosity=0)
-    migrate_s = time.perf_counter() - t0
-    station = Organisation.objects.create(
-        code="BENCH-PCS", name="压测派出所", kind=OrganisationKind.POLICE_STATION
-    )
-    company = Organisation.objects.create(
-        code="BENCH-SEC",
-        name="压测保安公司",
-        kind=OrganisationKind.SECURITY_COMPANY,
-        supervising_station=station,
-    )
-    group = role_group(Role.TRAINEE)
-    users = []
-    for i in range(n_users + 1):  # the last one is for counting queries
-        user = User(username=f"drill{i:04d}", first_name=f"压测{i:04d}")
-        user.set_unusable_password()
-        users.append(user)
-    users = User.objects.bulk_create(users)
-    forget_cached_rows({}, [u.pk for u in users])  # left by an interrupted run
-    User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users]
-    )
-    Person.objects.bulk_create(
-        [
-            Person(user=u, name=f"压测学员{i:04d}", organisation=company)
-            for i, u in enumerate(users)
-        ]
-    )
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-    sessions = []
-    for user in users[:n_users]:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = SIGN_IN_BACKEND
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
-    now = timezone.now()
-    drills = {}
-    for key in ("warmup", "burst", "double", "scan", "inproc", "queries"):
-        drill = Drill.objects.create(
-            title=f"压测演练 {key}",
-            drill_type="fire",
-            starts_at=now + timedelta(minutes=5),
-            ends_at=now + timedelta(hours=2),
-            token_seconds=TOKEN_SECONDS,
-        )
-        drill.organisations.add(company)
-        drills[key] = drill
-    return {
-        "sessions": sessions,
-        "drills": drills,
-        "query_user": users[-1],
-        "user_ids": [u.pk for u in users],
-        "organisation": company,
-        "migrate_s": round(migrate_s, 1),
-    }
-
-
-def token(drill):
-    from django.utils import timezone
-
-    from lms.drills.tokens import token_for
-
-    return token_for(drill, timezone.now())
-
-
-def count_queries(drill, user):
-    """Queries of one check-in POST in process (warm: /c/ and the page were loaded
-    first, as by the trainee's phone), CSRF enforced."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
-    client.raise_request_exception = False
-    client.force_login(user)
-    path = f"/c/{token(drill)}"
-    client.get("/c/")  # any page the trainee opened loads their user
-    page = client.get(path)
-    fields = dict(FORM_FIELD.findall(page.content))
-    data = {k.decode(): html.unescape(v.decode()) for k, v in fields.items()}
-    with CaptureQueriesContext(connection) as ctx:
-        resp = client.post(
-            path, data, HTTP_ORIGIN=f"http://{HOST}", HTTP_ACCEPT="application/json"
-        )
-    sql = [q["sql"] for q in ctx.captured_queries]
-    return {
-        "status": resp.status_code,
-        "queries": len(sql),
-        "sql": sql,
-    }
-
-
-def in_process(drill, warm_drill, sessions, rounds=10, block=50):
-    """Server CPU of the whole scan measured in this process, through Django's
-    WSGI handler (no HTTP, no gunicorn, no client): alternating blocks of
-    ``block`` trivial views and ``block`` whole scans (each a trainee's GET of the
-    page, then its POST), so that the host's drift cancels. CPU time of this
-    process (``time.process_time``), which other processes on a shared machine
-    hardly move; PostgreSQL's and Redis's CPU are not in it. Untimed first, as
-    in the burst: each trainee opens /c/ (their user in the cache, as any page
-    does) and another drill's page (their CSRF cookie)."""
-    import io
-    from http.cookies import SimpleCookie
-
-    from django.core.handlers.wsgi import WSGIHandler
-
-    handler = WSGIHandler()
-    path = f"/c/{token(drill)}"
-    origin = f"http://{HOST}:{PORT}"
-
-    def call(method, url, cookie, body=b"", **headers):
-        """(status, headers, body, CPU seconds of the handler alone)."""
-        environ = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": url,
-            "QUERY_STRING": "",
-            "SERVER_NAME": HOST,
-            "SERVER_PORT": str(PORT),
-            "HTTP_HOST": f"{HOST}:{PORT}",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_COOKIE": cookie,
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.url_scheme": "http",
-            "CONTENT_LENGTH": str(len(body)),
-            **headers,
-        }
-        got = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            got["status"], got["headers"] = int(status[:3]), response_headers
-
-        t0 = time.process_time()
-        content = b"".join(handler(environ, start_response))
-        cpu = time.process_time() - t0
-        return got["status"], got["headers"], content, cpu
-
-    csrf = {}
-
-    def open_page(url, session):
-        cookie = f"sessionid={session}"
-        if session in csrf:
-            cookie += f"; csrftoken={csrf[session]}"
-        status, headers, page, cpu = call("GET", url, cookie)
-        jar = SimpleCookie()
-        for name, value in headers:
-            if name.lower() == "set-cookie":
-                jar.load(value)
-        if "csrftoken" in jar:
-            csrf[session] = jar["csrftoken"].value
-        if status != 200:
-            raise RuntimeError(f"page HTTP {status}")
-        return page, cpu
-
-    def scan(session):
-        page, page_cpu = open_page(path, session)
-        fields = {
-            k.decode(): html.unescape(v.decode()) for k, v in FORM_FIELD.findall(page)
-        }
-        form = {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}
-        status, _h, answer, post_cpu = call(
-            "POST",
-            path,
-            f"sessionid={session}; csrftoken={csrf[session]}",
-            urlencode({**form, "scan": fields["scan"]}).encode(),
-            CONTENT_TYPE="application/x-www-form-urlencoded",
-            HTTP_ACCEPT="application/json",
-            HTTP_ORIGIN=origin,
-            HTTP_REFERER=origin + path,
-        )
-        if status != 200 or not answer.startswith(b'{"ok": true'):
-            raise RuntimeError(f"check-in HTTP {status}")
-        return page_cpu, post_cpu
-
-    def trivial():
-        status, _h, body, cpu = call("GET", "/bench-ok/", f"sessionid={sessions[0]}")
-        if body != b"ok":
-            raise RuntimeError(f"/bench-ok/ HTTP {status}")
-        return cpu
-
-    rounds = min(rounds, (len(sessions) - 1) // block)  # one scan per trainee
-    warm_path = f"/c/{token(warm_drill)}"
-    for session in sessions[: rounds * block + 1]:
-        open_page("/c/", session)  # a page that loads the user
-        open_page(warm_path, session)
-    for _ in range(block):  # warm: imports, caches, connections
-        trivial()
-    scan(sessions[rounds * block])
-    totals = {"trivial": 0.0, "page": 0.0, "post": 0.0}
-    people = iter(sessions)
-    for _ in range(rounds):
-        for _ in range(block):
-            totals["trivial"] += trivial()
-        for _ in range(block):
-            page, post = scan(next(people))
-            totals["page"] += page
-            totals["post"] += post
-    n = rounds * block
-    ms = {k: round(1000 * v / n, 3) for k, v in totals.items()}
-    ms["scan"] = round(ms["page"] + ms["post"], 3)
-    return {
-        "scans": n,
-        "cpu_ms": ms,
-        "ratio_to_trivial": {
-            k: round(ms[k] / ms["trivial"], 2) for k in ("page", "post", "scan")
-        },
-    }
-
-
-def rows_for(drill, expected):
-    from lms.drills.models import Attendance, CheckinLog
-
-    rows = Attendance.objects.filter(drill=drill)
-    n = rows.count()
-    people = rows.values("person_id").distinct().count()
-    return {
-        "expected": expected,
-        "rows": n,
-        "distinct_people": people,
-        "lost": expected - people,
-        "duplicates": n - people,
-        "refusals_logged": CheckinLog.objects.filter(drill_id=drill.pk).count(),
-    }
-
-
-def forget_cached_rows(drills, user_ids):
-    """This run's drills and users in the shared cache: the next run's fresh
-    database reuses their ids."""
-    from django.core.cache import cache
-
-    from lms.drills.selectors import DRILL_KEY
-    from lms.people.user_cache import KEY as USER_KEY
-    from lms.people.user_cache import VERSION_KEY
-
-    cache.delete_many([DRILL_KEY.format(d.pk) for d in drills.values()])
-    cache.delete_many([USER_KEY.format(pk) for pk in user_ids])
-    cache.delete_many([VERSION_KEY.format(pk) for pk in user_ids])
-
 
 # --- load -------------------------------------------------------------------------
-
-
-def service_pids():
-    """This run's PostgreSQL backends (gunicorn's persistent connections to the
-    bench database), PostgreSQL's WAL writer, checkpointer and background writer,
-    and redis-server. Other databases on the same server are left out."""
-    conn, name = admin_conn(DB_URL)
-    with conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE (datname = %s AND pid <> "
-            "pg_backend_pid()) OR backend_type IN "
-            "('walwriter', 'checkpointer', 'background writer')",
-            [name],
-        ).fetchall()
-    pids = [r[0] for r in rows]
-    for pid in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{pid}/comm") as fh:
-                if fh.read().strip() == "redis-server":
-                    pids.append(int(pid))
-        except (OSError, ValueError):
-            continue
-    return pids
-
-
-def service_cpu_seconds(pids):
-    """{pid: CPU seconds} of the processes still alive."""
-    tick = os.sysconf("SC_CLK_TCK")
-    got = {}
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        got[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return got
-
-
-def service_cpu_delta(before, after):
-    """CPU used between two readings: backends alive at both ends, and those that
-    started in between (CONN_MAX_AGE renews connections). A backend that ended in
-    between is lost: an underestimate, never an overestimate."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
-
-
-def nice_seconds():
-    """CPU time of niced processes (other people's test runs on a shared machine
-    run niced and fill whatever the benchmark leaves idle)."""
-    with open("/proc/stat") as fh:
-        return int(fh.readline().split()[2]) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(fn, into):
@@ -535,9 +235,9 @@ async def load(meta, server_pid):
     for key, name, fn, count in plan:
         lat = []
         busy0, nice0, t0 = machine_busy_seconds(), nice_seconds(), time.monotonic()
-        db0 = service_cpu_seconds(service_pids())
+        db0 = service_cpu_seconds(service_pids(DB_URL))
         res = await scenario(name, timed(fn, lat), count, 120, server_pid)
-        after = service_cpu_seconds(service_pids())
+        after = service_cpu_seconds(service_pids(DB_URL))
         db = service_cpu_delta(db0, after)
         res["pg_backends_started"] = sum(1 for pid in after if pid not in db0)
         res["db_cache_cpu_ms_per_req"] = round(1000 * db / res["requests"], 2)
@@ -701,68 +401,7 @@ def main():
         "targets": targets,
     }
     RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False))
-    report(out)
-
-
-def report(out):
-    srv = out["server"]
-    say(
-        f"\nDrill check-in burst, PostgreSQL, {out['trainees']} trainees, concurrency "
-        f"{out['concurrency']}, gunicorn {srv['workers']} {srv['worker_class']} "
-        f"workers, {out['nproc']} CPUs, machine {out['busy_pct_before']}% busy before"
-    )
-    say(
-        f"{'scenario':34} {'req':>5} {'err':>4} {'req/s':>7} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'max ms':>7} {'srv ms/req':>10} {'x base':>6} "
-        f"{'pg+redis':>9} {'load%':>5} {'busy%':>6} {'nice%':>6}"
-    )
-    for r in out["results"].values():
-        say(
-            f"{r['scenario']:34} {r['requests']:5d} {r['errors']:4d} {r['rps']:7.1f} "
-            f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['max_ms']:7.1f} "
-            f"{r['server_cpu_ms_per_req']!s:>10} "
-            f"{r.get('cpu_ratio_to_baseline', 1.0)!s:>6} "
-            f"{r['db_cache_cpu_ms_per_req']!s:>9} {r['client_cpu_pct']:5.1f} "
-            f"{r['machine_busy_pct']:6.1f} {r['niced_pct']:6.1f}"
-        )
-        if r["error_kinds"]:
-            say(f"{'':34} errors: {r['error_kinds']}")
-    say(
-        "  srv ms/req: CPU of gunicorn (master + workers); pg+redis: CPU ms/req of "
-        "the postgres and redis-server processes; load%: the load client's CPU; "
-        "busy%: whole machine (200 = both cores), nice%: of which niced processes "
-        "(other people's runs)"
-    )
-    say("\nRows afterwards:")
-    for key, r in out["rows"].items():
-        say(
-            f"  {key:7} expected {r['expected']}, rows {r['rows']}, people "
-            f"{r['distinct_people']}, lost {r['lost']}, duplicates {r['duplicates']}, "
-            f"refusals logged {r['refusals_logged']}"
-        )
-    ip = out["in_process"]
-    say(
-        f"\nIn process (WSGI handler, this process's CPU, {ip['scans']} scans in "
-        "blocks alternating with the trivial view), ms per request:"
-    )
-    for key, label in (
-        ("trivial", "trivial view"),
-        ("page", "check-in page GET"),
-        ("post", "check-in POST"),
-        ("scan", "whole scan (GET + POST)"),
-    ):
-        ratio = ip["ratio_to_trivial"].get(key, 1.0)
-        say(f"  {label:26} {ip['cpu_ms'][key]:7.3f} ms  {ratio:5.2f} x trivial")
-    q = out["queries_per_checkin"]
-    say(f"\nQueries per check-in POST (in process, warm): {q['queries']}")
-    for i, sql in enumerate(q["sql"], 1):
-        say(f"  {i}. {sql[:110]}")
-    say("\nTargets:")
-    for name, ok in out["targets"].items():
-        say(f"  [{'met' if ok else 'NOT MET'}] {name}")
-    if out["gunicorn_tracebacks"]:
-        say(f"\n[checkin] tracebacks in {BENCH_DIR}/gunicorn-checkin.log")
-    say(f"\n[checkin] results: {RESULTS}")
+    report(out, RESULTS)
 
 
 if __name__ == "__main__":

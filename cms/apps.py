@@ -1,6 +1,10 @@
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
+# Models whose rows appear in cached lesson bodies besides images and documents:
+# saving or deleting one changes the pages that show it (lms.core.site_cache).
+BODY_MODELS = ("h5p.H5PPackage", "quizzes.Quiz")
+
 
 class CmsConfig(AppConfig):
     name = "cms"
@@ -13,9 +17,9 @@ class CmsConfig(AppConfig):
         from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_unpublished, post_page_move
 
-        from cms.site_cache import BODY_MODELS, page_changed, tree_changed
+        from lms.core.site_cache import page_changed, tree_changed
 
-        # Receivers only start a new page-tree generation (see cms/site_cache.py).
+        # Receivers only start a new page-tree generation (see lms/core/site_cache.py).
         # Cached lesson bodies hold images, documents, H5P packages and quizzes.
         tree_models = (
             Site,

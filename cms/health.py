@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from cms.site_cache import without_page_tree
+from lms.core.site_cache import without_page_tree
 
 CHECK_SECONDS = 1.0
 # libpq's smallest connect timeout is 2 seconds; the deadline answers first.

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from cms.logs import request_id
-from cms.proxy import _networks, _trusted
+from lms.core.proxy import _networks, _trusted
 
 HEADER = "X-Request-ID"
 # What a proxy may send as an id: a uuid, nginx's $request_id (32 hex), or similar.

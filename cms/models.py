@@ -9,8 +9,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from cms.qr import qr_svg
 from lms.certs.selectors import qualifications_for
+from lms.core.qr import qr_svg
 from lms.courses.lesson_cache import lesson_at
 from lms.courses.selectors import catalogue_url, learning_for
 from lms.drills.selectors import drills_for

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "lms.core",
     "lms.people",
     "lms.courses",
     "lms.h5p",
@@ -64,7 +65,7 @@ MIDDLEWARE = [
     # address, so it comes before the next one (cms/middleware.py).
     "cms.middleware.RequestIdMiddleware",
     # Next: everything after it sees the client's address, not the proxy's.
-    "cms.proxy.TrustedProxyMiddleware",
+    "lms.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that it sees the static files WhiteNoise answers:
     # static and H5P files gzipped when nothing compressed them (cms/compression.py).
@@ -82,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "cms.site_cache.SiteCacheMiddleware",
+    "lms.core.site_cache.SiteCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,11 +116,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, logs and faults (docs/operations.md, "Faults") -------------
 # Redis (REDIS_URL, a database holding nothing but this cache) through a backend that
-# answers like a miss while Redis is down or hangs (cms/redis_cache.py): pages fall
+# answers like a miss while Redis is down or hangs (lms/core/redis_cache.py): pages fall
 # through to the database. The socket timeouts bound one failed call; after one the
 # cache is skipped for a few seconds. Sessions: cached_db, so the database still
-# has them when the cache does not (cms/sessions.py: its engine can read other cache
-# entries in the round trip that loads the session).
+# has them when the cache does not (lms/core/sessions.py: its engine can read other
+# cache entries in the round trip that loads the session).
 REDIS_URL = env("REDIS_URL", "")
 REDIS_CACHE_OPTIONS = {
     "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
@@ -128,12 +129,12 @@ REDIS_CACHE_OPTIONS = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "cms.redis_cache.TolerantRedisCache",
+            "BACKEND": "lms.core.redis_cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
-    SESSION_ENGINE = "cms.sessions"
+    SESSION_ENGINE = "lms.core.sessions"
 else:
     CACHES = {
         "default": {
@@ -254,7 +255,7 @@ ACTIVATION_TRIES_PER_MINUTE = int(env("ACTIVATION_TRIES_PER_MINUTE", "30"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(env("LOGIN_FAILURE_WINDOW", str(15 * 60))))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "lms.people.services.login_guard.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "cms.client.lockout_address"
+AXES_CLIENT_IP_CALLABLE = "lms.core.client.lockout_address"
 AXES_LOCKOUT_CALLABLE = "lms.people.services.login_guard.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # The audit: every failure (AccessFailureLog, at most 1000 per name; prune older

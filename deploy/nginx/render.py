@@ -110,7 +110,7 @@ def proxy_block(forwarded_proto):
     return _indent(
         f"""# What the app is told about the request. X-Forwarded-For gets the client's
 # address appended; the app believes it only from TRUSTED_PROXIES, taking the
-# right-most address that is not a trusted proxy (cms/proxy.py), so a client
+# right-most address that is not a trusted proxy (lms/core/proxy.py), so a client
 # cannot forge its own. X-Forwarded-Proto replaces whatever the client sent
 # (SECURE_PROXY_SSL_HEADER in production.py).
 proxy_set_header Host $http_host;

@@ -10,4 +10,12 @@ class CertsConfig(AppConfig):
 
     def ready(self):
         # Registers the system checks of the signing keys (lms/certs/checks.py).
-        from lms.certs import checks  # noqa: F401
+        from lms.certs import (
+            checks,  # noqa: F401
+            receivers,
+        )
+        from lms.core import events
+
+        events.result_recorded.connect(
+            receivers.result_recorded, dispatch_uid="certs-result-recorded"
+        )

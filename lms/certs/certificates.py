@@ -14,10 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.qr import qr_svg
 from lms.certs.constants import Status
 from lms.certs.selectors import records_visible_to
 from lms.certs.verification import issuer_name
+from lms.core.qr import qr_svg
 
 TEMPLATE = "certs/certificate/certificate.html"
 # Fontconfig's name of Debian's fonts-wqy-microhei (installed by make system-deps).

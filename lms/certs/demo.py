@@ -6,12 +6,10 @@ it automatically. The second station's company (深圳福安保安) has verified
 the patrol course, passed exams and its fire drill, so the engine issues its people
 records too; each station has a duty-roster API key. Idempotent."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from wagtail.models import Page
 
 from lms.certs.api_keys import api_key_create
@@ -19,17 +17,13 @@ from lms.certs.constants import Category, RequirementKind, Source, Status
 from lms.certs.models import Post, QualificationRecord, QualificationType, Requirement
 from lms.certs.services.engine import qualifications_issue
 from lms.certs.services.issuing import record_suspend
-from lms.courses.constants import EnrolmentStatus
-from lms.courses.models import Enrolment
 from lms.people.constants import CredentialKind
-from lms.people.models import ExternalCredential, Organisation, Person
+from lms.people.models import Organisation, Person
 from lms.quizzes.demo import EXAM_TITLE
 from lms.quizzes.models import Quiz
-from lms.quizzes.services.attempts import attempt_start, attempt_submit
 
 K = RequirementKind
 COMPANY = "SEC-ZA"  # 深圳中安保安服务有限公司, in lms.people.demo
-COMPANY_2 = "SEC-FA"  # 深圳福安保安服务有限公司, the second station's
 # (station code, the station staff login that makes its key)
 API_KEYS = [("XMH-PCS", "station"), ("FTJ-PCS", "station2")]
 API_KEY_NAME = "派出所勤务排班系统"
@@ -153,99 +147,32 @@ def _posts(types):
         post.save()  # a ParentalManyToManyField is written by save()
 
 
-def _credentials(people, verifier):
-    for index, person in enumerate(people):
-        ExternalCredential.objects.get_or_create(
-            kind=CredentialKind.SECURITY_GUARD_CERTIFICATE,
-            number=f"粤深保{20240000 + person.pk:08d}",
-            defaults={
-                "person": person,
-                "issuing_authority": "深圳市公安局",
-                "issued_on": timezone.localdate() - timedelta(days=400 + index),
-                "verified_at": timezone.now(),
-                "verified_by": verifier,
-            },
-        )
-
-
-def _complete(person, page, days_ago):
-    if page is None:
-        return
-    Enrolment.objects.update_or_create(
-        person=person,
-        page=page,
-        defaults={
-            "status": EnrolmentStatus.COMPLETED,
-            "completed_at": timezone.now() - timedelta(days=days_ago),
-            "hours_credited": getattr(page.specific, "study_hours", 0) or 0,
-        },
-    )
-
-
-def _pass_exam(person, quiz):
-    """A real attempt answered from its own key: a full score."""
-    if quiz is None or quiz.attempts.filter(person=person, passed=True).exists():
-        return
-    attempt = attempt_start(quiz=quiz, person=person)
-    answers = {
-        item.position: item.snapshot["answer"] for item in attempt.questions.all()
-    }
-    attempt_submit(attempt=attempt, answers=answers)
-
-
 @transaction.atomic
 def seed_qualifications():
+    """Types, rules, posts and API keys, then the engine over the results the other
+    apps' demos recorded (seed_demo runs them first)."""
     types = _types()
     _posts(types)
-    users = get_user_model().objects
-    station = users.filter(username="station").first()
-    trainees = list(
-        Person.objects.filter(user__username__in=["trainee1", "trainee2"]).order_by(
-            "user__username"
-        )
-    )
-    guards = list(
-        Person.objects.filter(organisation__code=COMPANY, user__isnull=True).order_by(
-            "pk"
-        )[:8]
-    )
-    _credentials([*trainees, *guards], station)
-    exam = Quiz.objects.filter(title=EXAM_TITLE).first()
-    patrol = _course("patrol")
-    for person in [*trainees, *guards[:5]]:
-        _complete(person, patrol, days_ago=20)
-    for person in [*trainees[1:], *guards[:4]]:
-        _pass_exam(person, exam)
-    _second_station(station, exam, patrol)
     _api_keys()
     report = qualifications_issue()
     # One suspended record, so the roster shows a reason.
+    station = get_user_model().objects.filter(username="station").first()
+    guard = (
+        Person.objects.filter(organisation__code=COMPANY, user__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     if (
-        guards
+        guard is not None
+        and station is not None
         and not QualificationRecord.objects.filter(status=Status.SUSPENDED).exists()
     ):
         record = QualificationRecord.objects.filter(
-            person=guards[0], qualification_type=types["JB-DUTY"], status=Status.ACTIVE
+            person=guard, qualification_type=types["JB-DUTY"], status=Status.ACTIVE
         ).first()
-        if record is not None and station is not None:
+        if record is not None:
             record_suspend(record=record, actor=station, reason="演示：证件待核查")
     return {"types": len(types), "posts": len(POSTS), "issued": len(report.issued)}
-
-
-def _second_station(verifier, exam, patrol):
-    """The second station's trainees and guards: credentials and the patrol course
-    for all; the exam (a quarter of a second each) passed by trainee6 and two
-    guards, who are then issued 警保联勤上岗资格."""
-    people = list(
-        Person.objects.filter(organisation__code=COMPANY_2)
-        .exclude(user__username="orgadmin2")
-        .order_by("pk")
-    )
-    _credentials(people, verifier)
-    for person in people:
-        _complete(person, patrol, days_ago=15)
-    for person in people[:3]:
-        _pass_exam(person, exam)
 
 
 def _api_keys():

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from cms.admin_helpers import AdminPageMixin
 from lms.certs.constants import Status
 from lms.certs.models import QualificationRecord
 from lms.certs.selectors import overdue_renewals
+from lms.core.admin_helpers import AdminPageMixin
 from lms.people.selectors import organisations_visible_to
 
 

@@ -174,7 +174,7 @@ def directory_records(*, user, people, day=None):
     return found
 
 
-def qualifications_from_courses(person, course_ids):
+def qualifications_from_courses(*, person, course_ids):
     """What completed courses count toward, for the trainee's "what you earned":
     ``held``, the person's current records of types that require one of the
     courses, and ``toward``, such types they do not hold yet (other requirements

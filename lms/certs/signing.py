@@ -1,5 +1,6 @@
 """The issuer's Ed25519 keys and the primitives of the eddsa-jcs-2022 cryptosuite:
-JSON canonicalisation (JCS, RFC 8785), multibase base58btc and Multikey encoding.
+JSON canonicalisation (JCS, RFC 8785, by the ``rfc8785`` package), multibase
+base58btc (the ``base58`` package) and Multikey encoding.
 
 One scheme, used everywhere (docs/certs-credentials.md):
 
@@ -18,6 +19,8 @@ import hashlib
 import json
 import os
 
+import base58
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -32,84 +35,19 @@ from django.core.exceptions import ImproperlyConfigured
 DERIVATION_LABEL = b"shouwang.certs.signing-key.v1"
 # Multicodec prefix of an Ed25519 public key (0xed, varint-encoded).
 ED25519_PUB_MULTICODEC = b"\xed\x01"
-B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 WELL_KNOWN = "/.well-known/shouwang/"
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 CONTROLLER_CONTEXTS = (DID_CONTEXT, MULTIKEY_CONTEXT)
-# Integers beyond this are not exact in an IEEE double, so JCS cannot promise them.
-MAX_SAFE_INTEGER = 2**53 - 1
 
 
 # --- JCS (RFC 8785) -----------------------------------------------------------------
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n"}
-_ESCAPES |= {"\r": "\\r", "\t": "\\t"}
-
-
-def _jcs_string(value):
-    out = ['"']
-    for char in value:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif char < " ":
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
-def _utf16_key(key):
-    # Big-endian UTF-16 bytes compare like the UTF-16 code units RFC 8785 sorts by.
-    return key.encode("utf-16-be", "surrogatepass")
-
-
-def _jcs(value, out):
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        if abs(value) > MAX_SAFE_INTEGER:
-            raise ValueError("integer out of the range JCS can represent exactly")
-        out.append(str(value))
-    elif isinstance(value, float):
-        # We never emit numbers with fractions; refusing them keeps the serialisation
-        # unambiguous (ECMAScript number formatting is not needed).
-        raise ValueError("floating-point numbers are not supported")
-    elif isinstance(value, str):
-        out.append(_jcs_string(value))
-    elif isinstance(value, list | tuple):
-        out.append("[")
-        for position, item in enumerate(value):
-            if position:
-                out.append(",")
-            _jcs(item, out)
-        out.append("]")
-    elif isinstance(value, dict):
-        out.append("{")
-        for position, key in enumerate(sorted(value, key=_utf16_key)):
-            if not isinstance(key, str):
-                raise ValueError("object keys must be strings")
-            if position:
-                out.append(",")
-            out.append(_jcs_string(key))
-            out.append(":")
-            _jcs(value[key], out)
-        out.append("}")
-    else:
-        raise ValueError(f"not a JSON value: {type(value).__name__}")
-
 
 def canonicalize(value):
-    """The RFC 8785 canonical form of ``value`` as UTF-8 bytes (strict: lone
-    surrogates raise UnicodeEncodeError)."""
-    out = []
-    _jcs(value, out)
-    return "".join(out).encode("utf-8")
+    """The RFC 8785 canonical form of ``value`` as UTF-8 bytes (the ``rfc8785``
+    package). Integers beyond 2**53 - 1 and lone surrogates raise ValueError."""
+    return rfc8785.dumps(value)
 
 
 # --- Encodings ----------------------------------------------------------------------
@@ -124,25 +62,12 @@ def b64url_decode(text):
 
 
 def b58encode(data):
-    number = int.from_bytes(data, "big")
-    out = []
-    while number:
-        number, rest = divmod(number, 58)
-        out.append(B58_ALPHABET[rest])
-    zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(out))
+    return base58.b58encode(data).decode("ascii")
 
 
 def b58decode(text):
-    number = 0
-    for char in text:
-        position = B58_ALPHABET.find(char)
-        if position < 0:
-            raise ValueError("not base58btc")
-        number = number * 58 + position
-    zeros = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * zeros + body
+    """Bytes of a base58btc text; ValueError for a character outside its alphabet."""
+    return base58.b58decode(text)
 
 
 def multibase_b58(data):

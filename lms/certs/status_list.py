@@ -15,6 +15,9 @@ Entry ``i`` belongs to the record with primary key ``i`` (records have no status
 list index field; the primary key never changes and is never reused). Entry ``i``
 of a list of ``size``-bit entries is bits ``i*size`` … ``i*size+size-1``, the most
 significant bit of the first byte being bit 0 (the spec's left-most bit).
+
+Ours: no maintained Python package implements Bitstring Status List; the format is
+a gzip'd bit array in base64url, a few lines over ``gzip`` and ``base64``.
 """
 
 import base64

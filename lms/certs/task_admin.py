@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django_tasks_db.models import DBTaskResult
 from wagtail.admin.ui.tables import Column
 
-from cms.admin_helpers import ActionsPolicy, SettingsListingViewSet
+from lms.core.admin_helpers import ActionsPolicy, SettingsListingViewSet
 from lms.people.selectors import manages_everyone
 
 # The package's own words (its model's field names, django-tasks' status names) have

@@ -23,6 +23,11 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 
 from lms.certs.services.engine import qualifications_issue
+from lms.certs.services.reminders import (
+    reminders_claim,
+    reminders_email_digests,
+    reminders_email_holders,
+)
 
 logger = logging.getLogger("shouwang.tasks")
 
@@ -40,16 +45,12 @@ def issue_for_people(person_ids):
 @task()
 def email_reminders(reminder_ids):
     """The holders' e-mails for these reminders (those not e-mailed yet)."""
-    from lms.certs.services.reminders import reminders_email_holders
-
     return reminders_email_holders(reminder_ids)
 
 
 @task()
 def email_digests(reminder_ids, day):
     """One digest per organisation of these reminders' holders, to its admins."""
-    from lms.certs.services.reminders import reminders_email_digests
-
     return reminders_email_digests(reminder_ids, date.fromisoformat(day))
 
 
@@ -71,11 +72,23 @@ def enqueue(task_, *args):
 
 
 def after_results_changed(person_ids):
-    """Called by the quizzes, drills and courses apps when a pass, a drill's close,
-    a skill assessment after the close or a completion lands."""
+    """When a pass, a drill's close, a skill assessment after the close or a
+    completion lands (``lms.core.events.result_recorded``)."""
     ids = sorted({int(pk) for pk in person_ids})
     if ids:
         enqueue(issue_for_people, ids)
+
+
+def reminders_send(day=None):
+    """The daily run: create the reminders now due and queue their e-mails.
+    Returns the new Reminder rows. The rows and the tasks that e-mail them commit
+    together or not at all: a crash between the two would leave reminders claimed
+    that no task e-mails, and no later run would e-mail them (the rows exist)."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        created = reminders_claim(day)
+        reminders_created(created, day)
+    return created
 
 
 def reminders_created(reminders, day):

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cms.ratelimit import address_scope, count_this_minute
 from lms.certs.constants import CURRENT, Channel, Verdict
 from lms.certs.models import QualificationRecord, VerificationLog
 from lms.certs.services.issuing import CODE_ALPHABET, CODE_LENGTH
+from lms.core.ratelimit import address_scope, count_this_minute
 
 # A verdict's colour on the page and in the scanner (CSS modifier, and the hex the
 # scanner's JSON carries so a script needs no table of its own).

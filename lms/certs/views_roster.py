@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from cms.admin_helpers import SPREADSHEET_TYPES
 from lms.certs import api_keys
 from lms.certs.models import ApiKey, Post, QualificationType
 from lms.certs.resources import csv_chunks, xlsx_file
@@ -24,6 +23,7 @@ from lms.certs.roster import (
     roster_rows,
     roster_scope_for_user,
 )
+from lms.core.admin_helpers import SPREADSHEET_TYPES
 from lms.people.constants import OrganisationKind
 from lms.people.selectors import organisations_visible_to, teams_visible_to, user_person
 

@@ -19,7 +19,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.client import client_meta
 from lms.certs import certificates
 from lms.certs.api_errors import error_headers, error_responses
 from lms.certs.constants import Channel, Verdict
@@ -38,6 +37,7 @@ from lms.certs.verification import (
     verify,
 )
 from lms.certs.views import record_actions
+from lms.core.client import client_meta
 from lms.people import photos
 
 MAX_SCAN_LENGTH = 1000

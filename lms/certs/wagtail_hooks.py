@@ -2,7 +2,8 @@
 duty posts, and the records (read only: records change through their own page,
 lms.certs.views.record_detail, never by editing or deleting; scoped like that page
 in every admin view and chooser), the expiry report, and the audit log's names for
-API key actions."""
+API key actions; and what completed courses count toward, for the lesson pages
+(``lms.courses.selectors.QUALIFICATIONS_FROM_COURSES``)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,11 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from lms.certs.api_keys import ApiKeyAction
 from lms.certs.constants import RecordAction
 from lms.certs.models import Post, QualificationRecord, QualificationType
-from lms.certs.selectors import records_visible_to
+from lms.certs.selectors import qualifications_from_courses, records_visible_to
+from lms.courses.selectors import QUALIFICATIONS_FROM_COURSES
 from lms.people.admin_views import ScopedSnippetInspectView, ScopedSnippetViewSet
+
+hooks.register(QUALIFICATIONS_FROM_COURSES, qualifications_from_courses)
 
 
 class QualificationTypeViewSet(ScopedSnippetViewSet):
@@ -146,7 +150,7 @@ def register_expiry_report_url():
 
 @hooks.register("register_admin_menu_item")
 def register_expiry_report_menu_item():
-    from cms.admin_helpers import PermissionMenuItem
+    from lms.core.admin_helpers import PermissionMenuItem
 
     return PermissionMenuItem(
         _("Expiring qualifications"),

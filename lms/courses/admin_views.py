@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.models import Page
 
-from cms.admin_helpers import AdminPageMixin, spreadsheet_response
+from lms.core.admin_helpers import AdminPageMixin, spreadsheet_response
 from lms.courses import selectors
 from lms.courses.constants import ProgressStatus
 from lms.courses.models import CoursePage, SeasonalClassPage

@@ -12,7 +12,15 @@ class CoursesConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
         from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
-        from lms.courses import receivers
+        from lms.core import events
+        from lms.courses import page_context, receivers
+        from lms.courses.models import pages
+
+        pages.page_reads.update(page_context.READS)
+
+        events.activity_passed.connect(
+            receivers.activity_passed, dispatch_uid="courses-activity-passed"
+        )
 
         # A course is submitted, approved and sent back with its pages. A task is
         # submitted when a workflow starts and when it resumes after changes were

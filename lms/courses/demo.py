@@ -11,10 +11,11 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from lms.courses.authoring import courses_authoring_setup
-from lms.courses.constants import Audience, SeasonalTheme
+from lms.courses.constants import Audience, EnrolmentStatus, SeasonalTheme
 from lms.courses.models import (
     CourseIndexPage,
     CoursePage,
+    Enrolment,
     LessonPage,
     ModulePage,
     SeasonalClassPage,
@@ -359,3 +360,32 @@ def seed_courses():
         "courses": CoursePage.objects.count(),
         "lessons": LessonPage.objects.count(),
     }
+
+
+def quiz_place(quiz):
+    """``quiz`` closes the fire-safety course's evacuation lesson (the practice quiz
+    of lms.quizzes.demo; seed_demo ties the two)."""
+    lesson = LessonPage.objects.filter(
+        slug="evacuation", url_path__contains="/fire-safety/"
+    ).first()
+    if lesson is None or any(b.block_type == "quiz" for b in lesson.body):
+        return
+    lesson.body.append(("quiz", {"quiz": quiz, "required": True}))
+    lesson.save_revision().publish()
+
+
+def completions_seed(people, *, days_ago):
+    """``people`` completed the patrol course ``days_ago`` days ago."""
+    page = CoursePage.objects.filter(slug="patrol").first()
+    if page is None:
+        return
+    for person in people:
+        Enrolment.objects.update_or_create(
+            person=person,
+            page=page,
+            defaults={
+                "status": EnrolmentStatus.COMPLETED,
+                "completed_at": timezone.now() - datetime.timedelta(days=days_ago),
+                "hours_credited": page.study_hours or 0,
+            },
+        )

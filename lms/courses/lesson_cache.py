@@ -4,10 +4,10 @@ A lesson page is the page trainees open most. Finding it, its view restrictions,
 its course, the next lesson, the courses and classes that hold it (whether it is
 open to a trainee is decided from them) and the HTML of its body are the same for
 every visitor and change only when an editor changes the tree, so they are cached
-under the current page-tree generation (``cms.site_cache``): a publish, unpublish, move,
-delete or privacy change anywhere starts a new generation and the next visit
-rebuilds the entries. What is personal (completion, H5P and quiz blocks) is never
-cached as HTML: those blocks are kept as values and rendered for each visitor.
+under the current page-tree generation (``lms.core.site_cache``): a publish,
+unpublish, move, delete or privacy change anywhere starts a new generation and the
+next visit rebuilds the entries. What is personal (completion, H5P and quiz blocks)
+is never cached as HTML: those blocks are kept as values and rendered for each visitor.
 """
 
 import hashlib
@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.blocks import StructValue
 
-from cms.site_cache import tree_generation
+from lms.core.site_cache import tree_generation
 from lms.courses import access, selectors
 from lms.courses.models import LessonPage
 

@@ -1,6 +1,12 @@
-"""Signal receivers: each one only hands over to a service (lms/courses/workflow.py)."""
+"""Signal receivers: each one only hands over to a service (lms/courses/workflow.py,
+lms/courses/services.py)."""
 
-from lms.courses import workflow
+from lms.courses import services, workflow
+
+
+def activity_passed(sender, user, lesson_id, block_id=None, **kwargs):
+    """``lms.core.events.activity_passed``: a quiz or H5P exercise in a lesson."""
+    services.lesson_activity_passed(user=user, lesson_id=lesson_id, block_id=block_id)
 
 
 def _page(workflow_state):

@@ -10,8 +10,9 @@ from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from cms.site_cache import TIMEOUT as CATALOGUE_URL_TIMEOUT
-from cms.site_cache import tree_generation
+from lms.core.hooks import first_answer
+from lms.core.site_cache import TIMEOUT as CATALOGUE_URL_TIMEOUT
+from lms.core.site_cache import tree_generation
 from lms.courses.access import (
     assignments_for,
     classes_opening,
@@ -38,6 +39,10 @@ from lms.courses.models import (
 )
 from lms.people.constants import PersonKind
 from lms.people.selectors import user_person
+
+# fn(*, person, course_ids) -> {"held": [records], "toward": [types]}: what completed
+# courses count toward among qualifications (lms.certs answers; lms.core.hooks).
+QUALIFICATIONS_FROM_COURSES = "shouwang_qualifications_from_courses"
 
 AUDIENCE_OF_KIND = {
     PersonKind.GUARD: Audience.GUARDS,
@@ -247,7 +252,7 @@ CATALOGUE_URL_KEY = "shouwang:catalogue-url:{generation}:{home}"
 def catalogue_url(home, *, request=None):
     """The address of the course catalogue under the home page (linked from "My
     learning"), or "" when there is none. Kept in the shared cache under the
-    page-tree generation (cms.site_cache): the home page pays no query for it,
+    page-tree generation (lms.core.site_cache): the home page pays no query for it,
     and any change to the tree finds it anew."""
     key = CATALOGUE_URL_KEY.format(generation=tree_generation(request), home=home.pk)
     url = cache.get(key)
@@ -368,8 +373,6 @@ def lesson_earned(*, person, lesson):
     progress panel and the quiz result: the courses and classes holding it that
     are now completed (with the hours credited) and what those count toward among
     qualifications. One query, three when a course is completed."""
-    from lms.certs.selectors import qualifications_from_courses
-
     if person is None:
         return {"completed": [], "held": [], "toward": []}
     holders = {page.pk: page for page in lesson_holders(lesson)}
@@ -382,8 +385,29 @@ def lesson_earned(*, person, lesson):
         enrolment.learnable = holders[enrolment.page_id]
     return {
         "completed": completed,
-        **qualifications_from_courses(person, [e.page_id for e in completed]),
+        **(
+            first_answer(
+                QUALIFICATIONS_FROM_COURSES,
+                person=person,
+                course_ids=[e.page_id for e in completed],
+            )
+            or {"held": [], "toward": []}
+        ),
     }
+
+
+def lesson_holding_quiz(*, lesson_id, quiz):
+    """The live lesson ``lesson_id`` if its body really holds ``quiz`` (a quiz page
+    opened from a lesson, ``lms.quizzes.lessons``)."""
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    holds = any(
+        block.get("type") == "quiz"
+        and (block.get("value") or {}).get("quiz") == quiz.pk
+        for block in lesson.body.raw_data
+    )
+    return lesson if holds else None
 
 
 def lesson_summary(*, person, lesson_id):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from lms.core import events
 from lms.courses import access, selectors
 from lms.courses.constants import (
     AccessReason,
@@ -128,13 +129,12 @@ def _complete_if_done(*, enrolment, person, page):
             title=f"{person.name} · {page.title}",  # no queries to build the label
             data={"person": person.pk, "hours": str(page.study_hours)},
         )
-        from lms.certs.tasks import after_results_changed
-
-        after_results_changed([person.pk])
+        events.result_announce(sender="courses", person_ids=[person.pk])
 
 
 def lesson_activity_passed(*, user, lesson_id, block_id=None):
-    """Called by the H5P and quiz apps when an activity is passed: completes the
+    """An activity was passed (``lms.core.events.activity_passed``, announced by the
+    H5P and quiz apps): completes the
     lesson once nothing else in it is missing. ``block_id``, when known, is the
     block just passed, so a lesson with no other activity needs no check."""
     person = user_person(user)

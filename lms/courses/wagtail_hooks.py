@@ -1,4 +1,5 @@
-"""Admin for courses: progress report, assignments, and no deleting taught pages."""
+"""Admin for courses: progress report, assignments, and no deleting taught pages;
+and the lesson a quiz leads back to (``lms.quizzes.lessons``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -8,12 +9,17 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 
-from cms.admin_helpers import PermissionMenuItem
+from lms.core.admin_helpers import PermissionMenuItem
 from lms.courses.admin_forms import AssignmentForm
 from lms.courses.admin_views import CourseProgressView
 from lms.courses.constants import CourseAuditAction
 from lms.courses.models import Assignment, Enrolment, LessonCompletion
+from lms.courses.selectors import lesson_holding_quiz, lesson_summary
 from lms.people.viewsets import ScopedViewSet
+from lms.quizzes.lessons import LESSON_HOLDING_QUIZ, LESSON_SUMMARY
+
+hooks.register(LESSON_HOLDING_QUIZ, lesson_holding_quiz)
+hooks.register(LESSON_SUMMARY, lesson_summary)
 
 
 @hooks.register("register_admin_urls")

@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 
-from cms.admin_helpers import SPREADSHEET_TYPES, AdminPageMixin, spreadsheet_response
+from lms.core.admin_helpers import (
+    SPREADSHEET_TYPES,
+    AdminPageMixin,
+    spreadsheet_response,
+)
 from lms.drills import selectors
 from lms.drills.models import Attendance
 from lms.drills.resources import AttendanceResource

@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cms.client import client_meta
+from lms.core.client import client_meta
 from lms.drills import selectors, services
 from lms.drills.constants import Refusal
 from lms.drills.views import _led_drill

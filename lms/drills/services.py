@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cms import fast_insert
+from lms.core import events, fast_insert
 from lms.drills import selectors, tokens
 from lms.drills.constants import (
     SELF_METHODS,
@@ -190,14 +190,13 @@ def drill_close(*, drill, actor, at=None):
             for person in absent
         ]
         Attendance.objects.bulk_create(rows, ignore_conflicts=True)
-        from lms.certs.tasks import after_results_changed
-
-        after_results_changed(
-            Attendance.objects.filter(
+        events.result_announce(
+            sender="drills",
+            person_ids=Attendance.objects.filter(
                 drill=drill,
                 voided_at__isnull=True,
                 status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
-            ).values_list("person_id", flat=True)
+            ).values_list("person_id", flat=True),
         )
     return len(rows)
 
@@ -279,8 +278,6 @@ def skill_result_record(*, attendance, item, passed, actor):
 def skill_results_record(*, attendance, results, actor):
     """Several skills of one person at once (one form on the instructor's phone):
     ``results`` maps SkillItem to passed; all or none are saved."""
-    from lms.certs.tasks import after_results_changed
-
     with transaction.atomic():
         saved = [
             skill_result_record(
@@ -290,5 +287,5 @@ def skill_results_record(*, attendance, results, actor):
         ]
         if attendance.drill.closed_at is not None:
             # A drill passed after its close: the rules may now be met.
-            after_results_changed([attendance.person_id])
+            events.result_announce(sender="drills", person_ids=[attendance.person_id])
     return saved

@@ -23,10 +23,10 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cms.client import client_meta
-from cms.qr import qr_svg
-from cms.sessions import read_with_session
-from cms.site_cache import without_page_tree
+from lms.core.client import client_meta
+from lms.core.qr import qr_svg
+from lms.core.sessions import read_with_session
+from lms.core.site_cache import without_page_tree
 from lms.drills import selectors, services, tokens
 from lms.drills.constants import (
     MY_DRILL_STATUS_CLASS,

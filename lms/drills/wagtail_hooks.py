@@ -8,7 +8,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.admin_helpers import YesNoColumn
+from lms.core.admin_helpers import YesNoColumn
 from lms.drills.models import Drill, SkillItem
 from lms.people.admin_views import ScopedSnippetViewSet
 
@@ -76,7 +76,7 @@ def register_drill_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_attendance_report_menu_item():
-    from cms.admin_helpers import PermissionMenuItem
+    from lms.core.admin_helpers import PermissionMenuItem
 
     return PermissionMenuItem(
         _("Drill attendance"),

@@ -18,8 +18,8 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.admin_helpers import ReadableInspectMixin, spreadsheet_response
-from cms.spreadsheets import SpreadsheetDownloadView
+from lms.core.admin_helpers import ReadableInspectMixin, spreadsheet_response
+from lms.core.spreadsheets import SpreadsheetDownloadView
 from lms.people import selectors
 from lms.people.forms import ImportForm
 from lms.people.services.imports import (

@@ -3,24 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
-from lms.people import phones
+from lms.people.selectors import find_user
 from lms.people.services.logins import code_matches
 from lms.people.user_cache import user_with_person
-
-
-def find_user(identifier):
-    """The account a sign-in name points to, or None. A mobile number (in any usual
-    spelling) is looked up as a phone first, then as a username. The sign-in
-    lock-out resolves names with this too (login_guard.lockout_username), so that
-    every spelling of one account counts against that account."""
-    users = get_user_model()._default_manager
-    number = phones.normalise(identifier)
-    user = None
-    if phones.MOBILE.match(number):
-        user = users.filter(phone=number).first()
-    if user is None:
-        user = users.filter(username=identifier.strip()).first()
-    return user
 
 
 class PhoneOrUsernameBackend(ModelBackend):

@@ -17,11 +17,21 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from lms.people import crypto, idnumber
-from lms.people.constants import OrganisationKind, PersonKind, PersonStatus, Role
-from lms.people.models import Organisation, Person, Team, User
+from lms.people.constants import (
+    CredentialKind,
+    OrganisationKind,
+    PersonKind,
+    PersonStatus,
+    Role,
+)
+from lms.people.models import ExternalCredential, Organisation, Person, Team, User
 from lms.people.services.roles import role_group, roles_ensure
+
+COMPANY = "SEC-ZA"  # 深圳中安保安服务有限公司, the first station's company
+COMPANY_2 = "SEC-FA"  # 深圳福安保安服务有限公司, the second station's
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - demo data only, listed in the README
 STATION = (
@@ -379,3 +389,42 @@ def _seed_second_station(organisations, teams, serial):
             )
             count += 1
     return count
+
+
+def results_cohorts():
+    """Who has results in the demo, for seed_demo to hand to the apps' demos: the
+    first station's trainees (trainee1, trainee2) and its company's first eight
+    guards without a login; the second station's company, its admin aside."""
+    trainees = list(
+        Person.objects.filter(user__username__in=["trainee1", "trainee2"]).order_by(
+            "user__username"
+        )
+    )
+    guards = list(
+        Person.objects.filter(organisation__code=COMPANY, user__isnull=True).order_by(
+            "pk"
+        )[:8]
+    )
+    second = list(
+        Person.objects.filter(organisation__code=COMPANY_2)
+        .exclude(user__username="orgadmin2")
+        .order_by("pk")
+    )
+    return trainees, guards, second
+
+
+def credentials_seed(people, *, verifier):
+    """A verified 保安员证 for each of ``people``."""
+    today = timezone.localdate()
+    for index, person in enumerate(people):
+        ExternalCredential.objects.get_or_create(
+            kind=CredentialKind.SECURITY_GUARD_CERTIFICATE,
+            number=f"粤深保{20240000 + person.pk:08d}",
+            defaults={
+                "person": person,
+                "issuing_authority": "深圳市公安局",
+                "issued_on": today - datetime.timedelta(days=400 + index),
+                "verified_at": timezone.now(),
+                "verified_by": verifier,
+            },
+        )

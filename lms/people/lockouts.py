@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 
-from cms.admin_helpers import ActionsPolicy, SettingsListingViewSet
+from lms.core.admin_helpers import ActionsPolicy, SettingsListingViewSet
 
 register_permission_policy(
     AccessAttempt, ActionsPolicy(AccessAttempt, actions={"view", "delete"})

@@ -29,8 +29,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, View
 from wagtail.admin.widgets import Button
 
-from cms.admin_helpers import AdminPageMixin
-from cms.qr import qr_svg
+from lms.core.admin_helpers import AdminPageMixin
+from lms.core.qr import qr_svg
 from lms.people import selectors
 from lms.people.admin_forms import IssueForm, PeopleChoiceForm
 from lms.people.constants import LoginState

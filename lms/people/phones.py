@@ -1,4 +1,8 @@
-"""Mainland China mobile numbers: 11 digits starting 13-19."""
+"""Mainland China mobile numbers: 11 digits starting 13-19.
+
+Ours rather than phonenumbers: the rule is one pattern, and phonenumbers carries
+every country's metadata to accept a superset we would still narrow to mainland
+mobiles."""
 
 import re
 import unicodedata

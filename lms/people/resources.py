@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from cms.spreadsheets import (
+from lms.core.spreadsheets import (
     ChoiceLabelWidget,
     Columns,
     NamedObjectWidget,

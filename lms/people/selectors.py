@@ -7,9 +7,11 @@ so that the scoping rules of DESIGN.md live in one place:
 * everyone with a profile sees themself.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 
+from lms.people import phones
 from lms.people.constants import PersonStatus, Role
 from lms.people.models import ExternalCredential, Organisation, Person, Team
 
@@ -169,3 +171,18 @@ def organisations_editable_by(user):
         if manages_everyone(user)
         else Organisation.objects.none()
     )
+
+
+def find_user(identifier):
+    """The account a sign-in name points to, or None. A mobile number (in any usual
+    spelling) is looked up as a phone first, then as a username. The sign-in
+    lock-out resolves names with this too (login_guard.lockout_username), so that
+    every spelling of one account counts against that account."""
+    users = get_user_model()._default_manager
+    number = phones.normalise(identifier)
+    user = None
+    if phones.MOBILE.match(number):
+        user = users.filter(phone=number).first()
+    if user is None:
+        user = users.filter(username=identifier.strip()).first()
+    return user

@@ -6,7 +6,7 @@ a few minutes under the user's id, stamped with a per-user *version* (a random
 token) read before the database: any save or delete of either row replaces the
 version (at once, and again after the commit), so an entry built from a row read
 before the change is never served, whenever it is written (the page-tree cache's
-scheme, cms/site_cache.py). Django's session check still compares the session's
+scheme, lms/core/site_cache.py). Django's session check still compares the session's
 hash of the password with the cached user's, so a changed password still ends
 other sessions; an account made inactive is forgotten by the save that does it.
 
@@ -74,7 +74,8 @@ def user_with_person(user_id):
         .filter(pk=user_id)
         .first()
     )
-    # No version: the cache is unreachable (cms/redis_cache.py answers like a miss).
+    # No version: the cache is unreachable (lms/core/redis_cache.py answers like a
+    # miss).
     # The database's answer is used and nothing is stored under no version.
     if user is not None and version is not None:
         cache.set(key, (version, user), TIMEOUT)

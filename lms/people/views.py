@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from wagtail import hooks
 
-from cms.client import lockout_address
-from cms.qr import qr_svg
-from cms.ratelimit import address_scope, count_this_minute
+from lms.core.client import lockout_address
+from lms.core.qr import qr_svg
+from lms.core.ratelimit import address_scope, count_this_minute
 from lms.people import phones, photos, selectors
 from lms.people.forms import ActivationForm, LoginForm, PeopleSearchForm
 from lms.people.services.badges import badge_token

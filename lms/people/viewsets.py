@@ -16,7 +16,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from cms.admin_helpers import ReadableInspectMixin
+from lms.core.admin_helpers import ReadableInspectMixin
 from lms.people import selectors
 from lms.people.admin_forms import CredentialAdminForm, PersonAdminForm, TeamAdminForm
 from lms.people.logins_admin import person_login_buttons

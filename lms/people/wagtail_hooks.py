@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from cms.admin_helpers import PermissionMenuItem
+from lms.core.admin_helpers import PermissionMenuItem
 from lms.people import admin_views, logins_admin
 from lms.people.constants import AuditAction
 from lms.people.lockouts import lockout_viewsets

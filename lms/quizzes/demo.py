@@ -1,16 +1,17 @@
 """Demo quizzes: the 保安员培训题库 (166 questions over law, patrol, fire safety,
 first aid and anti-fraud, imported from demo_content/question_bank.csv through the
 same import instructors use), the 100-point guard exam and a fire-safety practice
-quiz placed in the fire-safety course. Idempotent."""
+quiz (seed_demo places it in the fire-safety course), and the exam passes of the
+demo's qualified people. Idempotent."""
 
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
-from lms.courses.models import LessonPage
 from lms.quizzes.constants import QuestionKind, QuizKind, Review
 from lms.quizzes.models import Category, QuestionBank, Quiz, QuizRule
+from lms.quizzes.services.attempts import attempt_start, attempt_submit
 from lms.quizzes.services.imports import questions_dataset_from_upload, questions_import
 
 BANK_FILE = Path(__file__).parent / "demo_content" / "question_bank.csv"
@@ -54,17 +55,6 @@ def _quiz(title, rules, **fields):
     return quiz
 
 
-def _place_in_lesson(quiz):
-    """The practice quiz closes the fire-safety course's evacuation lesson."""
-    lesson = LessonPage.objects.filter(
-        slug="evacuation", url_path__contains="/fire-safety/"
-    ).first()
-    if lesson is None or any(b.block_type == "quiz" for b in lesson.body):
-        return
-    lesson.body.append(("quiz", {"quiz": quiz, "required": True}))
-    lesson.save_revision().publish()
-
-
 @transaction.atomic
 def seed_quizzes():
     bank = _bank()
@@ -94,5 +84,18 @@ def seed_quizzes():
         pass_mark=80,
         review=Review.ANSWERS,
     )
-    _place_in_lesson(practice)
     return {"questions": bank.questions.count(), "quizzes": [exam.pk, practice.pk]}
+
+
+def exam_passes_seed(people):
+    """Each of ``people`` passes the guard exam once: a real attempt answered from
+    its own key, a full score."""
+    quiz = Quiz.objects.filter(title=EXAM_TITLE).first()
+    for person in people:
+        if quiz is None or quiz.attempts.filter(person=person, passed=True).exists():
+            continue
+        attempt = attempt_start(quiz=quiz, person=person)
+        answers = {
+            item.position: item.snapshot["answer"] for item in attempt.questions.all()
+        }
+        attempt_submit(attempt=attempt, answers=answers)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.quizzes.constants import FALSE, TRUE, QuestionKind
+from lms.quizzes.drawing import rules_problems
 
 LETTERS = "ABCDEF"
 OPTION_FIELDS = [f"option_{letter.lower()}" for letter in LETTERS]
@@ -71,8 +72,6 @@ class QuizForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from lms.quizzes.services.attempts import rules_problems
-
         rules = [
             form.instance
             for form in self.formsets["rules"].forms

@@ -15,8 +15,8 @@ from import_export.tmp_storages import CacheStorage
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from cms.admin_helpers import AdminPageMixin, spreadsheet_response
-from cms.spreadsheets import SpreadsheetDownloadView
+from lms.core.admin_helpers import AdminPageMixin, spreadsheet_response
+from lms.core.spreadsheets import SpreadsheetDownloadView
 from lms.quizzes.models import QuestionBank
 from lms.quizzes.services.imports import (
     PERMISSIONS,

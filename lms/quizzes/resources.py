@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from wagtail.search.backends import get_search_backends
 
-from cms.spreadsheets import (
+from lms.core.spreadsheets import (
     ChoiceLabelWidget,
     Columns,
     NamedObjectWidget,

@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.widgets.button import HeaderButton
 
-from cms.admin_helpers import AdminPageMixin, spreadsheet_response
+from lms.core.admin_helpers import AdminPageMixin, spreadsheet_response
 from lms.people.selectors import people_visible_to
 from lms.quizzes.models import Quiz
 from lms.quizzes.statistics import (

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lms.courses.models import LessonPage
-from lms.courses.selectors import lesson_summary
 from lms.people.selectors import user_person
 from lms.quizzes import selectors
+from lms.quizzes.lessons import lesson_holding, lesson_summary
 from lms.quizzes.services.attempts import (
     AttemptClosed,
     attempt_answer,
@@ -43,17 +42,7 @@ def _lesson(request, quiz):
         lesson_id = int(request.POST.get("lesson") or request.GET.get("lesson") or 0)
     except ValueError:
         return None
-    lesson = (
-        LessonPage.objects.live().filter(pk=lesson_id).first() if lesson_id else None
-    )
-    if lesson is None:
-        return None
-    holds = any(
-        block.get("type") == "quiz"
-        and (block.get("value") or {}).get("quiz") == quiz.pk
-        for block in lesson.body.raw_data
-    )
-    return lesson if holds else None
+    return lesson_holding(lesson_id=lesson_id, quiz=quiz) if lesson_id else None
 
 
 def _lesson_id(request, quiz):

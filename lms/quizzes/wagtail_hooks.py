@@ -8,7 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.admin_helpers import YesNoColumn
+from lms.core.admin_helpers import YesNoColumn
 from lms.people.admin_views import ScopedSnippetViewSet
 from lms.quizzes.forms import OPTION_FIELDS, QuestionForm, QuizForm
 from lms.quizzes.models import Question, QuestionBank, Quiz

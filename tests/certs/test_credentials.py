@@ -89,16 +89,23 @@ def test_jcs_nested_unicode_and_escapes():
     assert signing.canonicalize(value) == expected.encode("utf-8")
 
 
-def test_jcs_refuses_floats_and_unsafe_integers():
-    with pytest.raises(ValueError):
-        signing.canonicalize({"a": 1.5})
+def test_jcs_numbers_as_ecmascript_writes_them_and_refuses_unsafe_integers():
+    # RFC 8785 §3.2.2.3: numbers as ECMAScript serialises them.
+    assert signing.canonicalize([1.5, 1e21, 0.1, -0.0, 2**53 - 1]) == (
+        b"[1.5,1e+21,0.1,0,9007199254740991]"
+    )
     with pytest.raises(ValueError):
         signing.canonicalize([2**53])
+    with pytest.raises(ValueError):
+        signing.canonicalize({"\ud800": "a lone surrogate"})
 
 
 def test_base58_roundtrip():
     for data in (b"", b"\0\0\x01", bytes(range(64))):
         assert signing.b58decode(signing.b58encode(data)) == data
+    assert signing.b58encode(b"\0\0\x01") == "112"
+    with pytest.raises(ValueError):
+        signing.b58decode("0OIl")  # not in the alphabet
     # The Multikey of an Ed25519 key always starts with z6Mk.
     assert signing.multikey(signing.signing_key().public_key()).startswith("z6Mk")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lms.certs.models import Reminder
 from lms.certs.services import reminders
-from lms.certs.services.reminders import reminders_send
+from lms.certs.tasks import reminders_send
 from tests.factories import QualificationRecordFactory
 
 pytestmark = pytest.mark.django_db

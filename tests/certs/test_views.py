@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from lms.certs.constants import Status
-from lms.certs.services.reminders import reminders_send
+from lms.certs.tasks import reminders_send
 from lms.people.constants import Role
 from tests.factories import QualificationRecordFactory, person_with_role
 

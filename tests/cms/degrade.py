@@ -120,7 +120,7 @@ def redis_caches(url, **options):
 
     return {
         "default": {
-            "BACKEND": "cms.redis_cache.TolerantRedisCache",
+            "BACKEND": "lms.core.redis_cache.TolerantRedisCache",
             "LOCATION": url,
             "OPTIONS": {**settings.REDIS_CACHE_OPTIONS, **options},
         }
@@ -131,7 +131,7 @@ def redis_caches(url, **options):
 def _fresh_outage_state():
     """The outage state is per process and per Redis address: forget it between
     tests that use the same port."""
-    from cms import ratelimit, redis_cache
+    from lms.core import ratelimit, redis_cache
 
     redis_cache._outages.clear()
     ratelimit._reported.clear()

@@ -1,6 +1,6 @@
 """Redis stopped, paused or hanging: pages still answer from the database, quickly,
 sessions stay readable, the outage is logged once, not per call, and what was
-written during the outage cannot be read stale afterwards (cms/redis_cache.py)."""
+written during the outage cannot be read stale afterwards (lms/core/redis_cache.py)."""
 
 import logging
 import time
@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.redis_cache import CacheUnavailable
+from lms.core.redis_cache import CacheUnavailable
 from lms.drills import tokens
 from lms.drills.models import Attendance
 from tests.cms import degrade
@@ -30,11 +30,11 @@ hanging_server = degrade.hanging_server
 @pytest.fixture
 def on_redis(settings):
     """``on_redis(url, **options)``: the production cache backend and session
-    engine (cms.sessions, cached_db), as with REDIS_URL set."""
+    engine (lms.core.sessions, cached_db), as with REDIS_URL set."""
 
     def use(url, **options):
         settings.CACHES = redis_caches(url, **options)
-        settings.SESSION_ENGINE = "cms.sessions"
+        settings.SESSION_ENGINE = "lms.core.sessions"
 
     return use
 

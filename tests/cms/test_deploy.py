@@ -475,7 +475,7 @@ def test_nginx_tells_the_app_the_client_and_the_scheme(nginx_site):
     assert status == 200
     seen = json.loads(body)["headers"]
     # Appended, so that the app takes the right-most untrusted address
-    # (cms/proxy.py); the scheme is nginx's, not what the client claimed.
+    # (lms/core/proxy.py); the scheme is nginx's, not what the client claimed.
     assert seen["x-forwarded-for"] == "203.0.113.9, 127.0.0.1"
     assert seen["x-forwarded-proto"] == "http"
     assert seen["host"] == f"127.0.0.1:{port}"

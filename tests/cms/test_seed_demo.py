@@ -69,8 +69,8 @@ def test_demo_logins_work(db, client, username, role):
 def test_demo_quizzes_are_ready_to_take(db, client):
     from lms.courses.models import LessonPage
     from lms.quizzes.demo import EXAM_TITLE, PRACTICE_TITLE
+    from lms.quizzes.drawing import rules_problems
     from lms.quizzes.models import Question, Quiz
-    from lms.quizzes.services.attempts import rules_problems
 
     call_command("seed_demo", "--force")
     call_command("seed_demo", "--force")  # idempotent: no second bank or exam

@@ -323,7 +323,7 @@ def test_the_post_reads_the_cache_once(client_for, world, settings, cache_calls)
     """With production's session engine the post reads the session, the drill and
     the user in one cache round trip (they were three); a stamp made for someone
     else costs the user's read apart, and the session still decides who posts."""
-    settings.SESSION_ENGINE = "cms.sessions"
+    settings.SESSION_ENGINE = "lms.core.sessions"
     drill = DrillFactory(organisations=[world.company])
     client = client_for(world.trainee.user)
     client.get(reverse("checkin_code"))  # any page: the user in the cache

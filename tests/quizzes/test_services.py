@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lms.quizzes.constants import AttemptStatus, ClosedBy, QuestionKind
+from lms.quizzes.drawing import questions_draw, rules_problems
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.services.attempts import (
     LATE_GRACE,
@@ -18,8 +19,6 @@ from lms.quizzes.services.attempts import (
     attempt_start,
     attempt_submit,
     attempts_close_expired,
-    questions_draw,
-    rules_problems,
 )
 from tests.concurrency import run_concurrently
 from tests.factories import (

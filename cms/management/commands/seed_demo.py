@@ -4,11 +4,32 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lms.certs.demo import seed_qualifications
-from lms.courses.demo import seed_courses
+from lms.courses.demo import completions_seed, quiz_place, seed_courses
 from lms.drills.demo import seed_drills
-from lms.people.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from lms.people.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    credentials_seed,
+    results_cohorts,
+    seed_people,
+)
 from lms.people.demo_photos import seed_demo_photos
-from lms.quizzes.demo import seed_quizzes
+from lms.people.models import User
+from lms.quizzes.demo import PRACTICE_TITLE, exam_passes_seed, seed_quizzes
+from lms.quizzes.models import Quiz
+
+
+def _results():
+    """What the demo's qualified people have done, each app building its own records:
+    verified 保安员证, the patrol course, the guard exam. trainee2 and four guards
+    pass the exam, trainee1 has only to pass it; the second station's first three
+    pass it too."""
+    trainees, guards, second = results_cohorts()
+    verifier = User.objects.filter(username="station").first()
+    credentials_seed([*trainees, *guards, *second], verifier=verifier)
+    completions_seed([*trainees, *guards[:5]], days_ago=20)
+    completions_seed(second, days_ago=15)
+    exam_passes_seed([*trainees[1:], *guards[:4], *second[:3]])
 
 
 class Command(BaseCommand):
@@ -30,7 +51,9 @@ class Command(BaseCommand):
         summary = seed_people()
         courses = seed_courses()
         quizzes = seed_quizzes()
+        quiz_place(Quiz.objects.get(title=PRACTICE_TITLE))
         seed_drills()
+        _results()
         certs = seed_qualifications()
         seed_demo_photos()
         self.stdout.write(

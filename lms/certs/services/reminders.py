@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from lms.certs.constants import REMINDER_DAYS, Status
 from lms.certs.models import QualificationRecord, Reminder
@@ -33,9 +33,10 @@ def _due_threshold(days_left):
     return due[0] if due and days_left >= 0 else None
 
 
-def reminders_send(day=None):
-    """Create and send the reminders now due. Returns the new Reminder rows."""
-    day = day or timezone.localdate()
+def reminders_claim(day):
+    """Create the reminders now due on ``day`` and return them (the rows this run
+    claimed). The caller queues their e-mails in the same transaction
+    (``lms.certs.tasks.reminders_send``)."""
     ending = (
         QualificationRecord.objects.filter(
             status=Status.ACTIVE,
@@ -55,20 +56,12 @@ def reminders_send(day=None):
             "record_id", "days_before"
         )
     )
-    from lms.certs.tasks import reminders_created
-
-    # The rows and the tasks that e-mail them commit together or not at all: a
-    # crash between the two would leave reminders claimed that no task e-mails, and
-    # no later run would e-mail them (the rows exist).
-    with transaction.atomic():
-        created = [
-            reminder
-            for reminder in wanted
-            if (reminder.record_id, reminder.days_before) not in existing
-            and _claimed(reminder)
-        ]
-        reminders_created(created, day)
-    return created
+    return [
+        reminder
+        for reminder in wanted
+        if (reminder.record_id, reminder.days_before) not in existing
+        and _claimed(reminder)
+    ]
 
 
 def _reminders(ids):

@@ -13,8 +13,23 @@ from wagtail.search import index
 from lms.courses.blocks import LessonStreamBlock
 from lms.courses.constants import Audience, SeasonalTheme
 
+# {page class: fn(page, request, context)}: what each page type shows its visitor,
+# read through the selectors. The selectors query these classes, so a page may not
+# import them (that would close a circle, tests/test_layers.py): CoursesConfig.ready
+# fills this from lms/courses/page_context.py, as it connects the app's signals.
+page_reads = {}
 
-class CourseIndexPage(Page):
+
+class ReadsContext:
+    """A page whose context adds its type's reads (``page_reads``)."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        page_reads[type(self)](self, request, context)
+        return context
+
+
+class CourseIndexPage(ReadsContext, Page):
     """The catalogue: courses and the seasonal classes that are on now."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "link"])
@@ -25,15 +40,6 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
-
-    def get_context(self, request, *args, **kwargs):
-        from lms.courses import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.catalogue_for(index=self, user=request.user)
-        context["seasonal_classes"] = selectors.seasonal_classes_active(parent=self)
-        context["archived_classes"] = selectors.seasonal_classes_archived(parent=self)
-        return context
 
 
 class LearnableMixin(models.Model):
@@ -76,7 +82,7 @@ class LearnableMixin(models.Model):
     ]
 
 
-class CoursePage(LearnableMixin, Page):
+class CoursePage(ReadsContext, LearnableMixin, Page):
     counts_toward = models.CharField(
         _("counts toward qualifications"),
         max_length=200,
@@ -107,13 +113,6 @@ class CoursePage(LearnableMixin, Page):
     def __str__(self):
         return self.title
 
-    def get_context(self, request, *args, **kwargs):
-        from lms.courses import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.learnable_overview(page=self, user=request.user))
-        return context
-
 
 class ModulePage(Page):
     summary = models.TextField(_("summary"), blank=True)
@@ -135,7 +134,7 @@ class ModulePage(Page):
 ACTIVITY_BLOCKS = ("h5p", "quiz")
 
 
-class LessonPage(Page):
+class LessonPage(ReadsContext, Page):
     summary = models.TextField(_("summary"), blank=True)
     minutes = models.PositiveSmallIntegerField(_("minutes to study"), default=15)
     required = models.BooleanField(
@@ -196,15 +195,6 @@ class LessonPage(Page):
     def required_activity_ids(self):
         return list(self.required_activities())
 
-    def get_context(self, request, *args, **kwargs):
-        from lms.courses import selectors
-        from lms.courses.lesson_cache import body_html
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_state(lesson=self, user=request.user))
-        context["body_html"] = body_html(self, context)
-        return context
-
 
 class _NoScheduleToggle(type(WagtailAdminPageForm)):
     """Wagtail builds the page form as ``(WagtailAdminDraftStateFormMixin,
@@ -222,7 +212,7 @@ class SeasonalClassPageForm(WagtailAdminPageForm, metaclass=_NoScheduleToggle):
     the PublishingPanel (and whose date picker covered its 保存计划 button)."""
 
 
-class SeasonalClassPage(LearnableMixin, Page):
+class SeasonalClassPage(ReadsContext, LearnableMixin, Page):
     """A short seasonal class (小课堂). Its active window is Wagtail's own scheduled
     publishing: "go live" opens it, "expiry" archives it (run ``publish_scheduled``).
     The two dates are fields of the class's own form, not of the side panel."""
@@ -267,10 +257,3 @@ class SeasonalClassPage(LearnableMixin, Page):
     def linked_lesson_ids(self):
         # raw_data avoids loading each chosen page just to learn its id.
         return [item["value"] for item in self.lessons.raw_data if item.get("value")]
-
-    def get_context(self, request, *args, **kwargs):
-        from lms.courses import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.learnable_overview(page=self, user=request.user))
-        return context

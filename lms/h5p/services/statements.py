@@ -31,7 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.ratelimit import count_this_minute
+from lms.core import events
+from lms.core.ratelimit import count_this_minute
 from lms.h5p.constants import (
     STATEMENT_PAYLOAD_VERSION,
     RefusalReason,
@@ -152,29 +153,6 @@ def _is_sub_content(statement, iri):
 def _statement_size(statement):
     return len(
         json.dumps(statement, ensure_ascii=False, separators=(",", ":")).encode()
-    )
-
-
-def _notify_courses(*, user, lesson_id, block_id):
-    """Tell the courses app that a lesson's activity has just been passed. The
-    import is here, not at the top: courses imports this app's block."""
-    try:
-        from lms.courses.services import lesson_activity_passed
-    except ImportError:
-        logger.error(
-            "lms.courses.services.lesson_activity_passed is missing; lesson %s "
-            "block %s was passed by user %s but progress was not told",
-            lesson_id,
-            block_id,
-            user.pk,
-        )
-        return
-    # After commit: two activities of one lesson passed at the same moment must each
-    # see the other's result, which an open transaction would hide (PostgreSQL).
-    transaction.on_commit(
-        lambda: lesson_activity_passed(
-            user=user, lesson_id=lesson_id, block_id=block_id
-        )
     )
 
 
@@ -348,8 +326,11 @@ def _score(*, user, statement, activity, package, raw, max_score):
             raw=raw,
         )
         if newly_passed:
-            _notify_courses(
-                user=user, lesson_id=activity.lesson_id, block_id=activity.block_id
+            events.activity_passed_announce(
+                sender="h5p",
+                user=user,
+                lesson_id=activity.lesson_id,
+                block_id=activity.block_id,
             )
     return StatementVerdict(
         outcome=StatementOutcome.SCORED,

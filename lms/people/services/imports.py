@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from cms import spreadsheets
-from cms.spreadsheets import ImportFileError  # noqa: F401 - part of this API
+from lms.core import spreadsheets
+from lms.core.spreadsheets import ImportFileError  # noqa: F401 - part of this API
 from lms.people.constants import AuditAction
 from lms.people.resources import COLUMNS, PEOPLE_COLUMNS, PersonResource
 from lms.people.selectors import organisations_managed_by

@@ -7,14 +7,14 @@ AUTHENTICATION_BACKENDS refuses a locked name before any password is checked; it
 ``user_login_failed`` receiver counts every failure, whichever form called
 ``authenticate(request, ...)``), stores attempts in the database (AccessAttempt, and
 AccessFailureLog as the audit trail, listed for site admins under Settings), and is
-maintained. What is ours is small and lives here and in ``cms.client``:
+maintained. What is ours is small and lives here and in ``lms.core.client``:
 
 - the unit counted is (account, address): a stranger elsewhere cannot lock a guard
   out, and at a drill where every phone shares one address one person's typos do
   not lock the others (AXES_LOCKOUT_PARAMETERS);
 - ``lockout_username``: every spelling of one account (its phone number written any
   usual way, or its username) is counted as that account's username;
-- ``cms.client.lockout_address``: the client's address behind trusted proxies, an
+- ``lms.core.client.lockout_address``: the client's address behind trusted proxies, an
   IPv6 address grouped to its /64 (axes has no prefix grouping of its own);
 - the API's bad keys count under ``API_KEYS``, per address
   (lms/certs/api_auth.py), and a locked address gets 429 with Retry-After;
@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from lms.people.backends import find_user
+from lms.people.selectors import find_user
 
 # The "account" the API's bad keys are counted under, only for credentials that
 # carry the API's marker (API_KEY_MARKER, set by lms/certs/api_auth.py). Never what

@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cms import spreadsheets
-from cms.spreadsheets import ImportFileError  # noqa: F401 - part of this API
+from lms.core import spreadsheets
+from lms.core.spreadsheets import ImportFileError  # noqa: F401 - part of this API
 from lms.quizzes.resources import (
     COLUMN_LABELS,
     COLUMNS,

@@ -3,7 +3,7 @@ organisations' admins. Safe to run twice."""
 
 from django.core.management.base import BaseCommand
 
-from lms.certs.services.reminders import reminders_send
+from lms.certs.tasks import reminders_send
 
 
 class Command(BaseCommand):

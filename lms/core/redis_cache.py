@@ -30,7 +30,7 @@ stored) and the caller reads the database. Three rules keep that cheap:
 
 Counters cannot be faked: ``incr``/``decr`` raise ``CacheUnavailable``, a
 ``ValueError`` (Django's "no such key") so that code written for Django's contract
-starts a new count, and code that must know (``cms.ratelimit``) can tell.
+starts a new count, and code that must know (``lms.core.ratelimit``) can tell.
 ``ping`` raises too: the readiness check (``cms.health``) must see the outage.
 """
 

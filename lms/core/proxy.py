@@ -5,6 +5,10 @@ Behind nginx every request comes from the proxy's address, so per-address limits
 request comes from a proxy listed in ``TRUSTED_PROXIES`` (addresses or networks),
 the client is the right-most address in ``X-Forwarded-For`` that is not itself a
 trusted proxy; the header is ignored from anyone else, so clients cannot forge it.
+
+Ours rather than django-ipware: this sets ``REMOTE_ADDR`` once, so django-axes, the
+rate limits and the logs all see the same address, and trusted proxies are CIDR
+networks (ipware returns an address per call and matches proxies by prefix).
 """
 
 import ipaddress

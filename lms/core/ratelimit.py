@@ -1,16 +1,22 @@
 """A fixed one-minute window counter in the shared cache, so that every app server
 counts the same requests (H5P statements per user, verifications per address).
 
-When the cache cannot count (Redis unreachable: ``cms.redis_cache.CacheUnavailable``)
-the limiter *fails open*: the count is reported as 0, so the request goes through,
-and the log says so (``shouwang.ratelimit``, once a minute per limiter, not once a
-request). Decided per limiter (docs/operations.md, "Faults"):
+When the cache cannot count (Redis unreachable:
+``lms.core.redis_cache.CacheUnavailable``) the limiter *fails open*: the count is
+reported as 0, so the request goes through, and the log says so
+(``shouwang.ratelimit``, once a minute per limiter, not once a request). Decided
+per limiter (docs/operations.md, "Faults"):
 
 - H5P statements per user: open. The limit only stops a runaway player flooding
   the statement table; refusing would lose trainees' progress during an outage.
 - Verifications per address (``/v/<code>``, ``/api/v1/verify/``): open. Codes are
   long random strings, so the limit slows enumeration rather than preventing it,
   and a guard's qualification must stay checkable while Redis is down.
+
+Ours rather than django-ratelimit: its fail-open is one global setting, and behind
+our tolerant cache (a down Redis answers like a miss, lms/core/redis_cache.py) it
+could not tell an outage from a first request. The counter itself is one ``incr``
+per window key.
 
 Sign-in failures are not counted here: django-axes keeps them in the database
 (``lms/people/services/login_guard.py``), so a Redis outage does not touch them.
@@ -22,7 +28,7 @@ import time
 
 from django.core.cache import cache
 
-from cms.redis_cache import CacheUnavailable
+from lms.core.redis_cache import CacheUnavailable
 
 logger = logging.getLogger("shouwang.ratelimit")
 REPORT_INTERVAL = 60.0

@@ -1,9 +1,9 @@
-"""The Redis cache backend that reuses its client (cms/redis_cache.py) against the
+"""The Redis cache backend that reuses its client (lms/core/redis_cache.py) against the
 Redis every machine runs on 127.0.0.1:6379 (database 14, flushed per test)."""
 
 import pytest
 
-from cms.redis_cache import ReusingRedisCache
+from lms.core.redis_cache import ReusingRedisCache
 
 URL = "redis://127.0.0.1:6379/14"
 

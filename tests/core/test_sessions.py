@@ -1,11 +1,11 @@
-"""cms.sessions: production's session engine reads other cache entries in the
+"""lms.core.sessions: production's session engine reads other cache entries in the
 round trip that loads the session, and still falls back to the database."""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.core.cache import caches
 
-from cms.sessions import SessionStore, read_with_session
+from lms.core.sessions import SessionStore, read_with_session
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ def lockout_address(request):
     """The address django-axes counts failed sign-ins by (AXES_CLIENT_IP_CALLABLE).
 
     ``REMOTE_ADDR`` is already the client's own address behind a trusted proxy
-    (``cms.proxy.TrustedProxyMiddleware`` runs first). An IPv6 address counts as its
-    /64, written as the network's first address (``2001:db8:1:2::``) because axes
+    (``lms.core.proxy.TrustedProxyMiddleware`` runs first). An IPv6 address counts as
+    its /64, written as the network's first address (``2001:db8:1:2::``) because axes
     stores addresses in a GenericIPAddressField: one subscriber is handed a whole
     /64 and could otherwise rotate through it. An IPv4 address mapped into IPv6
     (``::ffff:203.0.113.7``, as a dual-stack socket reports it) counts as the IPv4

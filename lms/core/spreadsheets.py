@@ -2,7 +2,7 @@
 
 A CSV (UTF-8 or GB18030) or XLSX upload becomes a tablib Dataset with our column
 names (``dataset_from_upload``), read from the header row wherever it is
-(``cms.spreadsheet_tables``); django-import-export imports it; its result becomes
+(``lms.core.spreadsheet_tables``); django-import-export imports it; its result becomes
 an ``ImportReport`` naming every bad row as numbered in the spreadsheet and column,
 in the user's language, and every row left out (``report_from_result``).
 """
@@ -20,9 +20,9 @@ from django.views.generic import View
 from import_export import widgets
 from wagtail.log_actions import log
 
-from cms import spreadsheet_tables as tables
-from cms.admin_helpers import SPREADSHEET_TYPES
-from cms.spreadsheet_tables import cell_text
+from lms.core import spreadsheet_tables as tables
+from lms.core.admin_helpers import SPREADSHEET_TYPES
+from lms.core.spreadsheet_tables import cell_text
 
 
 class ImportFileError(Exception):
@@ -106,7 +106,7 @@ def dataset_from_upload(
     filename, content, *, columns, max_bytes, max_rows, no_rows_message
 ):
     """Read a CSV or XLSX upload into a dataset with our column names: the table
-    found under its header row (``cms.spreadsheet_tables``), whichever row that
+    found under its header row (``lms.core.spreadsheet_tables``), whichever row that
     is, without the titles above it and the notes below it, which the dataset
     lists as ``skipped_rows``."""
     if len(content) > max_bytes:

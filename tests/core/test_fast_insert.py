@@ -1,4 +1,4 @@
-"""cms.fast_insert writes what Model.save() writes, in one statement, and behaves
+"""lms.core.fast_insert writes what Model.save() writes, in one statement, and behaves
 like save() for signals, constraints and transactions."""
 
 from datetime import timedelta
@@ -12,8 +12,8 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cms import fast_insert
 from cms.models import HomePage
+from lms.core import fast_insert
 from lms.drills.models import Attendance
 from tests.factories import DrillFactory, PersonFactory
 

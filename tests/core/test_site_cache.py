@@ -1,4 +1,4 @@
-"""The shared page-tree cache (cms/site_cache.py): a Site lookup is cached, and any
+"""The shared page-tree cache (lms/core/site_cache.py): a Site lookup is cached, and any
 change to the tree starts a new generation so no visitor sees stale pages."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.cache import cache
 from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.models import HomePage
-from cms.site_cache import (
+from lms.core.site_cache import (
     GENERATION_KEY,
     SITES_KEY,
     SiteCacheMiddleware,

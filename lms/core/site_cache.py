@@ -23,9 +23,6 @@ from wagtail.models import Page
 
 GENERATION_KEY = "shouwang:tree-generation"
 SITES_KEY = "shouwang:wagtail-sites"
-# Models whose rows appear in cached lesson bodies besides images and documents:
-# saving or deleting one changes the pages that show it.
-BODY_MODELS = ("h5p.H5PPackage", "quizzes.Quiz")
 TIMEOUT = 60 * 60
 
 
@@ -36,7 +33,8 @@ def _host_key(request):
 
 def tree_changed(**kwargs):
     """Receiver for any change to pages, view restrictions, sites or what lesson
-    bodies show (images, documents, ``BODY_MODELS``)."""
+    bodies show (images, documents, and the apps' models the shell names in
+    ``cms.apps``)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
@@ -56,7 +54,7 @@ def tree_generation(request=None):
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
     if generation is None:
-        # The cache is unreachable (cms/redis_cache.py answers like a miss): a
+        # The cache is unreachable (lms/core/redis_cache.py answers like a miss): a
         # generation no entry has, so nothing cached is used and nothing written
         # now can be read by anyone later.
         generation = uuid.uuid4().hex

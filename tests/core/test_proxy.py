@@ -3,8 +3,8 @@
 import pytest
 from django.test import RequestFactory, override_settings
 
-from cms.proxy import TrustedProxyMiddleware
-from cms.ratelimit import address_scope
+from lms.core.proxy import TrustedProxyMiddleware
+from lms.core.ratelimit import address_scope
 
 
 def _client_of(remote, forwarded):
