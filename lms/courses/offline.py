@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from lms.core.static_text import static_text
 from lms.courses.models import CoursePage, SeasonalClassPage
 from lms.courses.selectors import learnable_overview
-from lms.h5p.light import static_text
 
 SERVICE_WORKER = "js/service-worker.js"
 # Who opens the site from the home screen lands on the trainee's home page.

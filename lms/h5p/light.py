@@ -36,11 +36,10 @@ import posixpath
 import re
 from functools import cache as once
 
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 
+from lms.core.static_text import static_text
 from lms.h5p.constants import STORAGE_PREFIX
 
 BUNDLE_JS = "bundle.js"
@@ -79,17 +78,6 @@ def _read_text(content_hash, path):
             return handle.read().decode("utf-8", errors="replace")
     except (FileNotFoundError, OSError) as error:
         raise NotAPackage(path) from error
-
-
-def static_text(path):
-    """A static file's text, from the finders (development, tests) or the
-    collected files (production)."""
-    found = finders.find(path)
-    if found:
-        with open(found, encoding="utf-8") as handle:
-            return handle.read()
-    with staticfiles_storage.open(path) as handle:
-        return handle.read().decode("utf-8")
 
 
 @once

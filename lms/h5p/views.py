@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.core.static_text import static_text
 from lms.h5p import selectors
 from lms.h5p.constants import (
     CONTENT_TYPES,
@@ -35,7 +36,6 @@ from lms.h5p.light import (
     NotAPackage,
     light_file,
     light_main_folder,
-    static_text,
 )
 from lms.h5p.services import h5p_statement_record
 from lms.h5p.tokens import content_netloc, content_origin, parent_origin_read
