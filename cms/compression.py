@@ -15,6 +15,7 @@ reads through compression, and these files hold no secret.
 """
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 
 COMPRESSIBLE_TYPES = (
@@ -39,4 +40,20 @@ class PublicFilesGZipMiddleware(GZipMiddleware):
         content_type = response.get("Content-Type", "")
         if not content_type.startswith(COMPRESSIBLE_TYPES):
             return response
+        if response.streaming and not response.has_header("Content-Encoding"):
+            response = _whole(response)
         return super().process_response(request, response)
+
+
+def _whole(streaming):
+    """A file response read whole, so that the compressed one states its length:
+    gzipped as a stream it would have none, and a client or proxy that keeps
+    the connection open (HTTP/1.1) would wait for the end of a body that never
+    comes. Text files only (COMPRESSIBLE_TYPES), which are small."""
+    response = HttpResponse(
+        b"".join(streaming.streaming_content), status=streaming.status_code
+    )
+    for header, value in streaming.items():
+        response[header] = value
+    streaming.close()
+    return response
