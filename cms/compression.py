@@ -40,7 +40,12 @@ class PublicFilesGZipMiddleware(GZipMiddleware):
         content_type = response.get("Content-Type", "")
         if not content_type.startswith(COMPRESSIBLE_TYPES):
             return response
-        if response.streaming and not response.has_header("Content-Encoding"):
+        accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+        if (
+            accepts_gzip
+            and response.streaming
+            and not response.has_header("Content-Encoding")
+        ):
             response = _whole(response)
         return super().process_response(request, response)
 
@@ -55,5 +60,9 @@ def _whole(streaming):
     )
     for header, value in streaming.items():
         response[header] = value
-    streaming.close()
+    # Its file only: closing the response itself would announce the end of the
+    # request (request_finished), which closes the database connection.
+    handle = getattr(streaming, "file_to_stream", None)
+    if handle is not None:
+        handle.close()
     return response
