@@ -111,6 +111,9 @@ bench: install
 	@# Roster: 100,000 people, 400,000 records, one station beside hand-written SQL,
 	@# full CSV/XLSX export (its own database, BENCH_ROSTER_DATABASE_URL).
 	$(PY) bench/roster.py
+	@# Points: /points/ of a station with 2,000 points and 100,000 people beside
+	@# hand-written SQL (its own database, BENCH_POINTS_DATABASE_URL).
+	$(PY) bench/points.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -20,20 +20,19 @@ Measured in process (DEBUG off; the median of BENCH_ROSTER_REPEAT runs, 5):
      coverage, and the coverage alone;
   4. GET /api/v1/roster with an API key (page_size 50 and 500) and the HTML page
      /certs/roster/ of a station staff session, through Django's test client;
-  5. the full CSV and XLSX exports, of the station and of all people: time (plain
-     run) and peak Python memory (tracemalloc, second run) and the RSS high-water
-     mark.
+  5. the full CSV and XLSX exports, of the station and of all people, the current
+     path beside the old one (bench/roster_exports.py, bench/roster_baseline.py):
+     time, peak Python memory, RSS growth in a fresh process, identical content.
 Query counts come from CaptureQueriesContext. Results: BENCH_DIR/roster-results.json.
+--exports: step 5 alone; --no-baseline: without the old export path.
 """
 
 import json
 import os
 import random
-import resource
 import statistics
 import sys
 import time
-import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +42,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 QUICK = "--quick" in sys.argv
+EXPORTS_ONLY = "--exports" in sys.argv
+BASELINE = "--no-baseline" not in sys.argv
 DB_URL = os.environ.get(
     "BENCH_ROSTER_DATABASE_URL",
     "postgres://postgres@127.0.0.1:5432/shouwang_roster_bench",
@@ -51,6 +52,7 @@ os.environ["BENCH_DATABASE_URL"] = DB_URL
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
 
 from bench.pg import db_create, db_drop  # noqa: E402
+from bench.roster_exports import measure_exports  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/shouwang-bench"))  # noqa: S108
 PEOPLE = 10_000 if QUICK else int(os.environ.get("BENCH_ROSTER_PEOPLE", "100000"))
@@ -291,44 +293,8 @@ def as_comparable(rows):
     ]
 
 
-def export_run(make, label):
-    """Time one export (plain run), then its peak Python memory (traced run)."""
-    t0 = time.perf_counter()
-    size = make()
-    seconds = time.perf_counter() - t0
-    tracemalloc.start()
-    make()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    result = {
-        "export": label,
-        "seconds": round(seconds, 2),
-        "bytes": size,
-        "peak_python_mb": round(peak / 1e6, 1),
-        "rss_high_water_mb": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-        ),
-    }
-    say(f"[roster] {label}: {result}")
-    return result
-
-
 def measure(made):
-    from django.core.paginator import Paginator
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from lms.certs.api_keys import api_key_create
-    from lms.certs.resources import csv_chunks, xlsx_file
-    from lms.certs.roster import (
-        RosterFilters,
-        roster_coverage,
-        roster_iter,
-        roster_query,
-        roster_rows,
-        roster_scope_for_station,
-    )
+    from lms.certs.roster import RosterFilters, roster_query, roster_scope_for_station
     from lms.people.models import Person
 
     station = made["station"]
@@ -336,6 +302,30 @@ def measure(made):
     filters = RosterFilters(day=DAY)
     station_people = scope.count()
     out = {"station_people": station_people}
+    if not EXPORTS_ONLY:
+        out |= measure_selectors(made, scope, filters)
+    station_query = roster_query(scope, filters)
+    everyone_query = roster_query(Person.objects.all(), filters)
+    out |= measure_exports(
+        station, station_query, everyone_query, DAY, baseline=BASELINE
+    )
+    return out
+
+
+def measure_selectors(made, scope, filters):
+    from django.core.paginator import Paginator
+    from django.test import Client
+
+    from lms.certs.api_keys import api_key_create
+    from lms.certs.roster import (
+        roster_coverage,
+        roster_iter,
+        roster_query,
+        roster_rows,
+    )
+
+    station = made["station"]
+    out = {}
 
     def first_page():
         query = roster_query(scope, filters)
@@ -403,24 +393,6 @@ def measure(made):
     out["html_page"] = {"ms": ms, "queries": queries, "bytes": len(response.content)}
     say(f"[roster] API and page: {out['api_page_50']} {out['html_page']}")
 
-    def csv_size(query):
-        return sum(len(chunk.encode()) for chunk in csv_chunks(query))
-
-    def xlsx_size(query):
-        with xlsx_file(query) as handle:
-            return handle.seek(0, 2)
-
-    station_query = roster_query(scope, filters)
-    everyone_query = roster_query(Person.objects.all(), filters)
-    exports = []
-    with CaptureQueriesContext(connection) as captured:
-        csv_size(station_query)
-    out["export_queries"] = len(captured)
-    exports.append(export_run(lambda: csv_size(station_query), "CSV, station"))
-    exports.append(export_run(lambda: xlsx_size(station_query), "XLSX, station"))
-    exports.append(export_run(lambda: csv_size(everyone_query), "CSV, all people"))
-    exports.append(export_run(lambda: xlsx_size(everyone_query), "XLSX, all people"))
-    out["exports"] = exports
     return out
 
 

@@ -57,6 +57,8 @@ urlpatterns = [
     path("c/", drill_views.checkin_by_code, name="checkin_code"),
     # Qualifications: /v/<code> is printed on every certificate (public contract).
     path("", include("lms.certs.urls")),
+    # Co-governance points, their map and dispatch API (lms/points).
+    path("", include("lms.points.urls")),
     path("", include(people_urls)),
 ]
 

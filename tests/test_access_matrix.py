@@ -54,6 +54,7 @@ from lms.h5p.models import H5PPackage
 from lms.people import selectors
 from lms.people.constants import Role
 from lms.people.models import ExternalCredential, Organisation, Person, Team, User
+from lms.points.models import PointAssignment
 from lms.quizzes.models import Attempt, Question, QuestionBank, Quiz
 from tests.factories.people import photo_bytes
 
@@ -189,6 +190,9 @@ def _side(code, trainee_login):
         ).first(),
         User: trainee.user,
         ApiKey: keys[0],
+        PointAssignment: PointAssignment.objects.filter(
+            point__in=organisations
+        ).first(),
     }
     assert all(side.objects.values()), f"the demo lacks objects of {code}"
     side.attempt = next((a for a in attempts if a.person_id == trainee.pk), attempts[0])
@@ -330,6 +334,10 @@ SITE_FILL = {
     "certs-roster-export": lambda s: {"file_format": "csv"},
     "certs-api-key-revoke": lambda s: {"pk": s.objects[ApiKey].pk},
     "person_photo": lambda s: {"name": s.photo_name},
+    "point": lambda s: {"code": s.objects[PointAssignment].point.code},
+    "point-assign": lambda s: {"code": s.objects[PointAssignment].point.code},
+    "points-assignment-end": lambda s: {"pk": s.objects[PointAssignment].pk},
+    "api-point": lambda s: {"code": s.objects[PointAssignment].point.code},
     "people_login_reset": lambda s: {"pk": s.objects[Person].pk},
     "people_badge_reset": lambda s: {"pk": s.objects[Person].pk},
     "wagtailadmin_editing_sessions:ping": lambda s: {

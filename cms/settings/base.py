@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lms.quizzes",
     "lms.drills",
     "lms.certs",
+    "lms.points",
     # Sign-in lock-out and its audit (see the "Authentication" block below).
     "axes",
 ]
@@ -413,3 +414,12 @@ def require(name, value):
     if not value:
         raise ImproperlyConfigured(f"The environment variable {name} must be set.")
     return value
+
+
+# Map tiles for /points/ (docs/points.md): an operator-configured provider, e.g.
+# 天地图 "https://t{s}.tianditu.gov.cn/vec_w/wmts?...&tk=KEY". Empty (the default,
+# tests, the demo): the points are drawn on a plain background and no request
+# leaves the origin.
+POINTS_TILE_URL = env("POINTS_TILE_URL", "")
+POINTS_TILE_ATTRIBUTION = env("POINTS_TILE_ATTRIBUTION", "")
+POINTS_TILE_SUBDOMAINS = env("POINTS_TILE_SUBDOMAINS", "01234567")

@@ -70,7 +70,8 @@ class RosterParams(serializers.Serializer):
         required=False, help_text="An organisation's code."
     )
     point = serializers.CharField(
-        required=False, help_text="A co-governance point's code."
+        required=False,
+        help_text="A co-governance point's code: the people assigned there that day.",
     )
     team = serializers.IntegerField(required=False, help_text="A team's id.")
     post = serializers.CharField(

@@ -12,9 +12,11 @@ of people, so nothing here touches the database per person:
   (``EXISTS`` per required type), so the page can be paginated by the database;
 * ``roster_rows`` takes one page of people and reads all their records in one
   query, then decides deployable and the reasons in Python;
-* ``roster_iter`` walks the whole roster for the exports: the people from a
+* ``roster_iter`` walks the whole roster as RosterRows: the people from a
   server-side cursor, their records one query per 2,000 people (bounded memory;
-  records matched by person id, so a change during the export cannot mismatch them);
+  records matched by person id, so a change meanwhile cannot mismatch them). The
+  exports read plain values instead (``lms.certs.roster_export``), ranked by the
+  same ``record_rank``;
 * ``roster_coverage`` counts people and deployable people per organisation and
   post in one aggregate query.
 """
@@ -41,7 +43,8 @@ from django.utils.translation import pgettext_lazy
 
 from lms.certs.constants import Status
 from lms.certs.models import Post, QualificationRecord
-from lms.people.constants import OrganisationKind, PersonStatus
+from lms.core.hooks import first_answer
+from lms.people.constants import PersonStatus
 from lms.people.models import Organisation, Person
 from lms.people.selectors import people_visible_to
 
@@ -148,6 +151,19 @@ def roster_scope_for_station(station):
     return Person.objects.filter(organisation__in=organisations.values("pk"))
 
 
+# --- the point filter --------------------------------------------------------------
+
+# lms.points (above this app) answers with the people assigned to a point on a day,
+# as a queryset of ids: the assignment table stays out of this app (docs/points.md).
+POINT_PEOPLE_HOOK = "shouwang_point_people"
+
+
+def point_people(point_id, day):
+    """Who is assigned to ``point_id`` on ``day``; nobody without lms.points."""
+    ids = first_answer(POINT_PEOPLE_HOOK, point_id=point_id, day=day)
+    return Person.objects.none().values("pk") if ids is None else ids
+
+
 # --- the query -------------------------------------------------------------------
 
 
@@ -200,10 +216,7 @@ def roster_query(scope, filters):
     if filters.organisation is not None:
         where = where.filter(organisation_id=filters.organisation)
     if filters.point is not None:
-        where = where.filter(
-            organisation_id=filters.point,
-            organisation__kind=OrganisationKind.CO_GOVERNANCE_POINT,
-        )
+        where = where.filter(pk__in=point_people(filters.point, day))
     if filters.team is not None:
         where = where.filter(team_id=filters.team)
     people = where
@@ -254,32 +267,51 @@ def _records_for(query):
     )
 
 
+# Where one record leaves its type on a day, as a rank: held (0), else its reason's
+# place in the order "suspended, not yet valid, revoked, expired". The lowest rank
+# among a person's records of a type wins, so a type with no record counting (or
+# none at all) is missing. Plain values, not Status members: the export ranks
+# 400,000 records and a TextChoices comparison costs several times a str one.
+HELD = 0
+RANKED = (
+    None,
+    Reason.SUSPENDED,
+    Reason.NOT_YET_VALID,
+    Reason.REVOKED,
+    Reason.EXPIRED,
+    Reason.MISSING,
+)
+MISSING_RANK = len(RANKED) - 1
+_ACTIVE = Status.ACTIVE.value
+_STATUS_RANK = {
+    Status.SUSPENDED.value: RANKED.index(Reason.SUSPENDED),
+    Status.REVOKED.value: RANKED.index(Reason.REVOKED),
+    Status.EXPIRED.value: RANKED.index(Reason.EXPIRED),
+    Status.SUPERSEDED.value: RANKED.index(Reason.EXPIRED),
+}
+_NOT_YET_VALID_RANK = RANKED.index(Reason.NOT_YET_VALID)
+_EXPIRED_RANK = RANKED.index(Reason.EXPIRED)
+
+
+def record_rank(status, valid_from, valid_until, day):
+    """The rank (above) of one record on ``day``: ``HELD`` when it is held."""
+    if status == _ACTIVE:
+        if valid_from > day:
+            return _NOT_YET_VALID_RANK
+        if valid_until is not None and valid_until < day:
+            return _EXPIRED_RANK
+        return HELD
+    return _STATUS_RANK.get(status, MISSING_RANK)
+
+
 def type_reason(records, day):
     """None when one of ``records`` (one person, one type) is held on ``day``,
     else the Reason."""
-    seen = set()
-    for record in records:
-        if record.held_on(day):
-            return None
-        if record.status == Status.ACTIVE:
-            seen.add(
-                Reason.NOT_YET_VALID if record.valid_from > day else Reason.EXPIRED
-            )
-        elif record.status in (Status.EXPIRED, Status.SUPERSEDED):
-            seen.add(Reason.EXPIRED)
-        elif record.status == Status.SUSPENDED:
-            seen.add(Reason.SUSPENDED)
-        elif record.status == Status.REVOKED:
-            seen.add(Reason.REVOKED)
-    for reason in (
-        Reason.SUSPENDED,
-        Reason.NOT_YET_VALID,
-        Reason.REVOKED,
-        Reason.EXPIRED,
-    ):
-        if reason in seen:
-            return reason
-    return Reason.MISSING
+    rank = min(
+        (record_rank(r.status, r.valid_from, r.valid_until, day) for r in records),
+        default=MISSING_RANK,
+    )
+    return RANKED[rank]
 
 
 def build_row(person, records, query):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from lms.certs import api_keys
 from lms.certs.models import ApiKey, Post, QualificationType
-from lms.certs.resources import csv_chunks, xlsx_file
 from lms.certs.roster import (
     RosterFilters,
     roster_coverage,
@@ -23,6 +22,7 @@ from lms.certs.roster import (
     roster_rows,
     roster_scope_for_user,
 )
+from lms.certs.roster_export import csv_chunks, xlsx_file
 from lms.core.admin_helpers import SPREADSHEET_TYPES
 from lms.people.constants import OrganisationKind
 from lms.people.selectors import organisations_visible_to, teams_visible_to, user_person

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from wagtail.blocks import StructValue
 
 from lms.core.site_cache import tree_generation
-from lms.courses import access, selectors
+from lms.courses import access, selectors, sharing
 from lms.courses.models import LessonPage
 
 TIMEOUT = 60 * 60
@@ -50,6 +50,7 @@ def lesson_at(url_path, *, request=None):
             lesson._cached_view_restrictions = list(lesson.get_view_restrictions())
             lesson._cached_outline = selectors.lesson_outline(lesson)
             lesson._cached_holders = access.lesson_holders(lesson)
+            lesson._cached_share_image = sharing.share_image_path(lesson)
         cache.set(page_key, lesson if lesson is not None else NOT_A_LESSON, TIMEOUT)
     if lesson == NOT_A_LESSON or lesson is None:
         return None

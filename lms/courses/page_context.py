@@ -16,6 +16,7 @@ from lms.courses.models import (
     LessonPage,
     SeasonalClassPage,
 )
+from lms.courses.sharing import open_graph
 
 
 def catalogue(page, request, context):
@@ -27,11 +28,14 @@ def catalogue(page, request, context):
 def learnable(page, request, context):
     """A course or a seasonal class."""
     context.update(selectors.learnable_overview(page=page, user=request.user))
+    # Shared into a chat, it shows a card (Open Graph).
+    context["open_graph"] = open_graph(page, request)
 
 
 def lesson(page, request, context):
     context.update(selectors.lesson_state(lesson=page, user=request.user))
     context["body_html"] = body_html(page, context)
+    context["open_graph"] = open_graph(page, request)
 
 
 READS = {

@@ -107,3 +107,14 @@ class ImportForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
+
+
+class ElderModeForm(forms.Form):
+    """The 长辈版 switch: one button that posts the state it turns on, and the page
+    to go back to."""
+
+    elder_mode = forms.TypedChoiceField(
+        choices=[("on", _("On")), ("off", _("Off"))],
+        coerce=lambda value: value == "on",
+    )
+    next = forms.CharField(required=False, max_length=512)

@@ -41,6 +41,17 @@ class User(AbstractUser):
         validators=[phones.validate_mobile],
         help_text=_("Can be used instead of the username to sign in."),
     )
+    # On the login rather than the profile: staff without a profile read pages too,
+    # and the user row is loaded (from the cache) by every request anyway, so
+    # every page can honour it without a query.
+    elder_mode = models.BooleanField(
+        _("elders' version"),
+        default=False,
+        help_text=_(
+            "Larger text, larger buttons and lessons read aloud, on every device "
+            "this person signs in on."
+        ),
+    )
 
     objects = UserManager()
 

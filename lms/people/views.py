@@ -11,19 +11,27 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from lms.core.client import lockout_address
 from lms.core.qr import qr_svg
 from lms.core.ratelimit import address_scope, count_this_minute
 from lms.people import phones, photos, selectors
-from lms.people.forms import ActivationForm, LoginForm, PeopleSearchForm
+from lms.people.forms import (
+    ActivationForm,
+    ElderModeForm,
+    LoginForm,
+    PeopleSearchForm,
+)
 from lms.people.services.badges import badge_token
 from lms.people.services.logins import login_activate
+from lms.people.services.preferences import elder_mode_set
 
 PEOPLE_PAGE_SIZE = 30
 # Apps above people add what they know of each listed person (lms.certs: their
@@ -71,6 +79,35 @@ def my_badge(request):
         "people/badge.html",
         {"person": person, "badge_svg": qr_svg(badge_token(person), box_size=12)},
     )
+
+
+@login_required
+def my_settings(request):
+    """``/me/settings/``: the signed-in user's own settings (the 长辈版 switch)."""
+    return render(request, "people/settings.html")
+
+
+@require_POST
+@login_required
+def elder_mode(request):
+    """Turn the 长辈版 on or off (a plain form post: it works without JavaScript),
+    then back to the page the switch was on."""
+    form = ElderModeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The setting was not changed. Please try again."))
+        return redirect("my_settings")
+    on = form.cleaned_data["elder_mode"]
+    elder_mode_set(user=request.user, on=on)
+    messages.success(
+        request,
+        _("The elders' version is on.") if on else _("The elders' version is off."),
+    )
+    next_url = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("my_settings")
+    return redirect(next_url)
 
 
 @login_required

@@ -167,11 +167,19 @@
 
   if (countdownEl && form.hasAttribute("data-seconds-left")) {
     var deadline = Date.now() + parseInt(form.getAttribute("data-seconds-left"), 10) * 1000;
+    /* The elders' version (长辈版) shows whole minutes, so the number changes once
+     * a minute rather than every second: nothing on its pages moves by itself. */
+    var elder = document.documentElement.className.indexOf("elder") !== -1;
     var tick = function () {
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       var minutes = Math.floor(left / 60);
       var seconds = left % 60;
-      countdownEl.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      var shown = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      if (elder) {
+        shown = left > 60 ? text("minutes").replace("#", Math.ceil(left / 60)) :
+          text("under-a-minute");
+      }
+      if (countdownEl.textContent !== shown) countdownEl.textContent = shown;
       if (left <= 60) countdownEl.setAttribute("data-urgent", "true");
       if (left === 0) {
         /* The server closes the attempt at its own deadline; hand in what we have. */

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.certs.api_keys import api_key_check, api_key_create, api_key_revoke
-from lms.certs.models import ApiKey, VerificationLog
+from lms.certs.models import ApiKey, Post, VerificationLog
 from lms.people.constants import Role
+from lms.points.models import PointAssignment
 from tests.factories import (
     OrganisationFactory,
     PersonFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
 from tests.factories.people import PASSWORD
 
 URL = "/api/v1/roster"
+POINTS = "/api/v1/points"
 
 
 def make_post(**kwargs):
@@ -103,8 +105,15 @@ def test_filters_as_parameters(api_world, client):
     w = api_world
     data = _get(client, w.plaintext, deployable="true", post="GATE").json()
     assert [r["name"] for r in data["results"]] == [w.trainee.name]
+    # The people assigned to the point that day (lms/points), not its employees.
+    PointAssignment.objects.create(
+        person=w.colleague,
+        point=w.point,
+        post=Post.objects.get(code="GATE"),
+        valid_from=timezone.localdate(),
+    )
     data = _get(client, w.plaintext, point=w.point.code).json()
-    assert [r["name"] for r in data["results"]] == [w.point_guard.name]
+    assert [r["name"] for r in data["results"]] == [w.colleague.name]
     data = _get(client, w.plaintext, organisation="NO-SUCH").json()
     assert data["count"] == 0
     assert _get(client, w.plaintext, expiring_within="-1").status_code == 400
@@ -327,6 +336,8 @@ ERROR_BODY = {"$ref": "#/components/schemas/ErrorOut"}
 DOCUMENTED = {
     ("/api/v1/roster", "get"): {"200", "400", "401", "403", "404", "429"},
     ("/api/v1/verify/{code}", "get"): {"200", "401", "429"},
+    ("/api/v1/points", "get"): {"200", "400", "401", "403", "404", "429"},
+    ("/api/v1/points/{code}", "get"): {"200", "400", "401", "403", "404", "429"},
 }
 
 
@@ -380,6 +391,7 @@ def test_every_documented_status_is_one_the_api_really_answers(
     client.get(URL, **bad, **locked)  # one failure; the next one locks
     record = QualificationRecordFactory(person=w.trainee)
     verify_url = reverse("api-verify", args=[record.code])
+    point_url = reverse("api-point", args=[w.point.code])
     answers = {
         "/api/v1/roster": {
             "200": client.get(URL, **good),
@@ -388,6 +400,22 @@ def test_every_documented_status_is_one_the_api_really_answers(
             "403": client_for(w.trainee.user).get(URL),
             "404": client.get(URL, {"page": 99}, **good),
             "429": client.get(URL, **bad, **locked),
+        },
+        "/api/v1/points": {
+            "200": client.get(POINTS, **good),
+            "400": client.get(POINTS, {"date": "yesterday"}, **good),
+            "401": client.get(POINTS),
+            "403": client_for(w.trainee.user).get(POINTS),
+            "404": client.get(POINTS, {"page": 99}, **good),
+            "429": client.get(POINTS, **bad, **locked),
+        },
+        "/api/v1/points/{code}": {
+            "200": client.get(point_url, **good),
+            "400": client.get(point_url, {"date": "yesterday"}, **good),
+            "401": client.get(point_url),
+            "403": client_for(w.trainee.user).get(point_url),
+            "404": client.get(reverse("api-point", args=["NO-SUCH"]), **good),
+            "429": client.get(point_url, **bad, **locked),
         },
         "/api/v1/verify/{code}": {
             "200": client.get(verify_url),

@@ -24,6 +24,7 @@ from lms.certs.roster import (
 )
 from lms.people.constants import PersonStatus
 from lms.people.models import Person
+from lms.points.models import PointAssignment
 from tests.factories import (
     OrganisationFactory,
     PersonFactory,
@@ -319,7 +320,22 @@ def test_filters(roster_world):
     def names(**kwargs):
         return {p.pk for p in roster_query(scope, _filters(**kwargs)).people}
 
-    assert names(point=w.point.pk) == {w.point_guard.pk}
+    # The point filter is who is assigned there that day (lms/points), wherever
+    # they are employed; the point's own employee is not assigned.
+    PointAssignment.objects.create(
+        person=w.colleague, point=w.point, post=w.gate, valid_from=date.today()
+    )
+    PointAssignment.objects.create(
+        person=w.trainee,
+        point=w.point,
+        post=w.gate,
+        valid_from=date.today() - timedelta(days=30),
+        valid_until=date.today() - timedelta(days=1),
+    )
+    assert names(point=w.point.pk) == {w.colleague.pk}
+    assert names(point=w.point.pk, day=date.today() - timedelta(days=2)) == {
+        w.trainee.pk
+    }
     assert names(point=w.company.pk) == set()  # not a point
     assert names(team=team.pk) == {w.colleague.pk}
     assert names(organisation=w.company.pk) >= {w.trainee.pk, w.colleague.pk}

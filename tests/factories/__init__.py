@@ -26,6 +26,11 @@ from tests.factories.people import (  # noqa: F401
     UserFactory,
     person_with_role,
 )
+from tests.factories.points import (  # noqa: F401
+    PointAssignmentFactory,
+    PointNeedFactory,
+    PointSiteFactory,
+)
 from tests.factories.quizzes import (  # noqa: F401
     CategoryFactory,
     QuestionBankFactory,

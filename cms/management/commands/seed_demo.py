@@ -15,6 +15,7 @@ from lms.people.demo import (
 )
 from lms.people.demo_photos import seed_demo_photos
 from lms.people.models import User
+from lms.points.demo import seed_points
 from lms.quizzes.demo import PRACTICE_TITLE, exam_passes_seed, seed_quizzes
 from lms.quizzes.models import Quiz
 
@@ -56,13 +57,14 @@ class Command(BaseCommand):
         _results()
         certs = seed_qualifications()
         seed_demo_photos()
+        points = seed_points()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {summary['organisations']} organisations, "
                 f"{summary['people']} people, {courses['courses']} courses, "
                 f"{courses['lessons']} lessons, {quizzes['questions']} questions, "
                 f"{certs['types']} qualification types ({certs['issued']} records "
-                "issued)."
+                f"issued), {points['points']} co-governance points."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")

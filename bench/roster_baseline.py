@@ -1,12 +1,11 @@
-"""The roster as a spreadsheet (export only): one row per person, ID numbers masked,
-one column per duty post ("yes", or the reasons). Headers are in the user's
-language.
+"""The roster export as it was before issue 17's speed work, kept as the baseline
+that bench/roster_exports.py times beside the current one in the same run (the
+shared VM's speed moves by up to 2 ×, so only ratios within a run compare).
 
-The export streams whatever its size: rows come from ``roster_iter`` (a server-side
-cursor of people, their records a chunk at a time), the CSV is written a chunk of
-rows at a time into a StreamingHttpResponse, and the XLSX through openpyxl's
-write-only mode into a temporary file that is then streamed (write-only mode keeps
-no cells in memory).
+Per person a model instance (``roster_iter``: RosterRows with dataclasses per held
+record, post and reason) and a django-import-export resource that dehydrates it;
+the XLSX through openpyxl's write-only mode. Same cells as lms.certs.roster_export
+(the bench checks that the CSV bytes are identical).
 """
 
 import csv
@@ -14,21 +13,11 @@ import io
 import tempfile
 
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from openpyxl import Workbook
 
 from lms.certs.roster import roster_iter
-
-COLUMNS = {
-    "name": _("Name"),
-    "id_number": _("ID number"),
-    "organisation": _("Organisation"),
-    "team": _("Team"),
-    "status": _("Status"),
-    "qualifications": _("Qualifications held"),
-}
-ROWS_PER_CHUNK = 500
+from lms.certs.roster_export import COLUMNS, ROWS_PER_CHUNK, _cell
 
 
 class RosterResource(resources.Resource):
@@ -58,7 +47,6 @@ class RosterResource(resources.Resource):
         return row.person.name
 
     def dehydrate_id_number(self, row):
-        # Always masked: the full number never leaves through an export.
         return row.person.id_number_masked
 
     def dehydrate_organisation(self, row):
@@ -89,13 +77,6 @@ class RosterResource(resources.Resource):
         )
 
 
-class _Echo:
-    """A file-like object whose write() returns what it is given (for csv)."""
-
-    def write(self, value):
-        return value
-
-
 def csv_chunks(query):
     """The CSV export, as text chunks (a BOM first, so that Excel reads UTF-8)."""
     resource = RosterResource(query=query)
@@ -115,26 +96,14 @@ def csv_chunks(query):
 
 
 def xlsx_file(query):
-    """The XLSX export written to a temporary file (rewound); the caller streams
-    and closes it."""
+    """The XLSX export written to a temporary file (rewound)."""
     resource = RosterResource(query=query)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_t("Roster")[:31])
     sheet.append(resource.get_export_headers())
     for row in roster_iter(query):
         sheet.append([_cell(value) for value in resource.export_resource(row)])
-    # Closed by FileResponse once sent (the caller owns it).
     handle = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(handle)
     handle.seek(0)
     return handle
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """Text for a cell. Names come from admins and imports: a value that Excel
-    would run as a formula (=HYPERLINK(…)) is kept as text with a leading '."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

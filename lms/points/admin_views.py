@@ -1,0 +1,32 @@
+"""Admin → 共治点位覆盖: the coverage dashboard of /points/ in the Wagtail admin,
+for the points the user may see (organisation admins and training managers work
+there rather than on the site's pages)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from lms.core.admin_helpers import AdminPageMixin
+from lms.people.selectors import people_visible_to
+from lms.points import scope
+from lms.points.forms import BoardForm
+from lms.points.selectors import point_board
+from lms.points.views import board_context
+
+
+class CoverageView(AdminPageMixin, TemplateView):
+    page_title = _("Coverage of co-governance points")
+    header_icon = "site"
+    template_name = "points/admin/coverage.html"
+    permission = "certs.view_qualificationrecord"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        form = BoardForm(request.GET or None)
+        board = point_board(
+            scope.points_visible_to(request.user),
+            people_visible_to(request.user),
+            **form.options(),
+        )
+        context.update(board_context(request, board, form))
+        return context

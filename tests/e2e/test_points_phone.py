@@ -1,0 +1,91 @@
+"""Station staff on a 360-px phone open the points from the home page, see the
+station's 22 points with their counts and gaps, tap a point and see its people
+with the reason anyone is not deployable."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from lms.people.constants import Role
+from lms.points.demo import POINTS
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_login import no_horizontal_scroll, sign_in
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    PointAssignmentFactory,
+    PointFactory,
+    PointNeedFactory,
+    PointSiteFactory,
+    PostFactory,
+    QualificationRecordFactory,
+    QualificationTypeFactory,
+    StationFactory,
+    person_with_role,
+)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+
+@pytest.fixture
+def station(transactional_db):
+    """The demo's 22 points under one station; at XMH-D01 one deployable guard
+    and one without the qualification (short by one)."""
+    from lms.people.services.roles import roles_ensure
+
+    roles_ensure()  # the browser tests' flush empties the role groups' permissions
+    station = StationFactory(name="香蜜湖派出所")
+    company = OrganisationFactory(name="中安保安", supervising_station=station)
+    duty = QualificationTypeFactory(code="BAY-ZHENG", name="保安员证")
+    gate = PostFactory(code="GATE", name="门卫", required_types=[duty])
+    gate.save()
+    for category in "ABCD":
+        PointNeedFactory(category=category, post=gate, guards=2)
+    points = {}
+    for code, name, category, lat, lon in POINTS:
+        points[code] = PointFactory(
+            code=code, name=name, point_category=category, supervising_station=station
+        )
+        PointSiteFactory(
+            point=points[code], latitude=Decimal(lat), longitude=Decimal(lon)
+        )
+    ready = PersonFactory(organisation=company, name="王建国")
+    QualificationRecordFactory(person=ready, qualification_type=duty)
+    waiting = PersonFactory(organisation=company, name="李新春")
+    for person in (ready, waiting):
+        PointAssignmentFactory(person=person, point=points["XMH-D01"], post=gate)
+    person_with_role(Role.STATION_STAFF, organisation=station, username="station1")
+    return station
+
+
+def test_station_staff_find_points_and_a_points_people(narrow_phone, station):
+    page = narrow_phone
+    page.goto("/login/")
+    sign_in(page, "station1")
+    page.get_by_role("link", name="共治点位").click()
+
+    expect(page.get_by_role("heading", name="共 22 个点位")).to_be_visible()
+    map_points = page.locator("#points-map a[data-point]")
+    expect(map_points).to_have_count(22)
+    listed = page.locator("li.point")
+    expect(listed).to_have_count(22)
+    d01 = page.locator('li.point[data-point="XMH-D01"]')
+    expect(d01).to_contain_text("门卫: 1/2")
+    expect(d01).to_contain_text("缺 1 人")
+    expect(page.locator("li.point--short")).to_have_count(22)
+    assert no_horizontal_scroll(page)
+    screenshot(page, "points-list-360")
+
+    d01.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="竹子林小区警保联动点位 D")).to_be_visible()
+    people = page.locator("li.person")
+    expect(people).to_have_count(2)
+    expect(people.filter(has_text="王建国")).to_contain_text("可派遣")
+    expect(people.filter(has_text="李新春")).to_contain_text("保安员证: 未取得")
+    assert no_horizontal_scroll(page)
+    screenshot(page, "points-detail-360")
