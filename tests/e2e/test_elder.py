@@ -103,7 +103,10 @@ def problems(page, *, main_controls=True):
 
 
 def assert_reads_well(page, name):
-    """MIIT's numbers on the page ``page`` shows, and a title larger than its text."""
+    """MIIT's numbers on the page ``page`` shows, and a title larger than its text.
+    Measured once its style sheets have loaded: after a sign-in's redirect the
+    elements can be there before elder.css is (seen on a loaded machine)."""
+    page.wait_for_load_state("load")
     assert not problems(page), (name, problems(page))
     body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     h1 = page.evaluate(
