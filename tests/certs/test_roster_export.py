@@ -219,3 +219,67 @@ def test_rows_read_one_cursor_whatever_its_chunk(export_world):
         rows = list(sheet.rows(chunk_size=2))
     assert rows == expected_rows(w)
     assert len(captured) == 1
+
+
+@pytest.mark.django_db
+def test_xlsx_keeps_columns_whose_headers_repeat(export_world, client_for):
+    """Post names are free text: two posts may share one, and a post may be named
+    like a fixed column. Every column stays, in order, as in the CSV."""
+    w = export_world
+    make_post(code="GATE2", name="门卫", sort_order=3, required_types=[w.fire])
+    make_post(code="STATE", name="状态", sort_order=4, required_types=[])
+    client = client_for(w.station_staff.user)
+    csv_rows = _csv_rows(_get(client, "csv", organisation=w.company.pk))
+    xlsx_rows = _xlsx_rows(_get(client, "xlsx", organisation=w.company.pk))
+    assert xlsx_rows[0] == [*HEADER, "门卫", "状态"]
+    assert xlsx_rows == csv_rows
+    holder = xlsx_rows[2]
+    assert holder[0] == "甲一"
+    # 门卫 (duty held), 巡逻 (no fire), 门卫 again (fire only), 状态 (nothing needed)
+    assert holder[6:] == ["是", "消防: 未取得", "消防: 未取得", "是"]
+
+
+def _xlsx_of(w, **filters):
+    query = roster_query(
+        roster_scope_for_station(w.station),
+        RosterFilters(day=timezone.localdate(), **filters),
+    )
+    with xlsx_file(query) as handle:
+        return handle.read()
+
+
+@pytest.mark.django_db
+def test_xlsx_of_no_one_is_the_header_row(export_world):
+    body = _xlsx_of(
+        export_world, team=TeamFactory(organisation=export_world.company).pk
+    )
+    assert _xlsx_rows(body) == [HEADER]
+
+
+@pytest.mark.django_db
+def test_xlsx_cells_are_text_whatever_they_hold(export_world):
+    """Control characters, markup, Excel's own escapes and text that looks like a
+    number or a link: the file opens and each cell reads as its text (control
+    characters as Excel's _xHHHH_, which Excel shows as the character)."""
+    w = export_world
+    names = {
+        w.trainee: "甲\x07一\t<b>&</b>",
+        w.colleague: "_x0041_",
+        w.org_admin: "0012",
+        w.instructor: "http://example.com/",
+    }
+    for person, name in names.items():
+        person.name = name
+        person.save()
+    body = _xlsx_of(w, organisation=w.company.pk)
+    assert {row[0] for row in _xlsx_rows(body)[1:]} == {
+        "甲_x0007_一\t<b>&</b>",
+        "_x005F_x0041_",
+        "0012",
+        "http://example.com/",
+    }
+    sheet = load_workbook(io.BytesIO(body)).active
+    for row in sheet.iter_rows(min_row=2):
+        assert {cell.data_type for cell in row} <= {"s", "n"}  # "n": a blank cell
+        assert not any(cell.value is not None and cell.data_type == "n" for cell in row)
+        assert not any(cell.hyperlink for cell in row)
