@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from lms.people.selectors import people_visible_to
 from lms.points import board_cache, drawing, scope, services
-from lms.points.constants import Coverage
 from lms.points.forms import AssignForm, BoardForm, EndForm, ImportForm
 from lms.points.imports import ImportFileError, assignments_import, dataset_from_upload
 from lms.points.models import PointAssignment
@@ -65,7 +64,7 @@ def board_context(request, board, form, *, map_svg=None, options=None):
     options = options or form.options()
     points = board.points
     if form.is_valid() and form.cleaned_data.get("short"):
-        points = [p for p in points if p.state == Coverage.SHORT]
+        points = board.short_points
     page = Paginator(points, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
