@@ -40,7 +40,8 @@ from lms.points.constants import EXPIRY_WINDOWS, Coverage
 from lms.points.selectors import PointRow, PostCount, point_board
 
 GENERATION_KEY = "shouwang:points-board-generation"
-KEY = "shouwang:points-board:{}:{}"
+# The entry's layout is in the key: a deploy that changes it never reads an old one.
+KEY = "shouwang:points-board:v2:{}:{}"
 TIMEOUT = 5 * 60
 # A generation that expires only makes the entries stamped with it unreachable.
 GENERATION_TIMEOUT = 24 * 60 * 60
