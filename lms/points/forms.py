@@ -42,7 +42,8 @@ class ChoicesOnce(BaseChoiceIterator):
 
     def __iter__(self):
         if self.items is None:
-            self.items = list(ModelChoiceIterator(self.field))
+            # iter(): list() of the iterator itself would count the rows first.
+            self.items = list(iter(ModelChoiceIterator(self.field)))
         return iter(self.items)
 
 

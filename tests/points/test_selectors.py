@@ -169,7 +169,7 @@ def test_a_constant_number_of_queries(points_world, client_for):
     small = cold()
     assert small <= 14
     warm = queries()
-    assert warm <= 6  # the session, permissions, roles and the form's choices
+    assert warm <= 6  # the session, permissions, roles, the form's two choices
     _grow(w, 30, 3)
     assert cold() == small
     assert queries() == warm
