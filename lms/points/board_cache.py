@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 
 from lms.points import drawing
-from lms.points.constants import EXPIRY_WINDOWS, Coverage
+from lms.points.constants import EXPIRY_WINDOWS
 from lms.points.selectors import PointRow, PostCount, point_board
 
 GENERATION_KEY = "shouwang:points-board-generation"
@@ -130,7 +130,7 @@ def _pack(board):
             p.latitude,
             p.longitude,
             p.distance_km,
-            p.state == Coverage.SHORT,
+            p.gap > 0,  # PointRow.state: short when any gap
             tuple(
                 n
                 for c in p.posts
