@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import health
+from lms.courses import offline as courses_offline
 from lms.drills import views as drill_views
 from lms.people import reports
 from lms.people import urls as people_urls
@@ -37,6 +38,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
+    # At the root: a service worker's scope is the folder its script comes from
+    # (lms/courses/offline.py, docs/offline.md).
+    path("sw.js", courses_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", courses_offline.web_manifest, name="web_manifest"),
     # Ahead of Wagtail's own routes for the same paths (see lms/people/reports.py).
     path("admin/reports/site-history/", reports.site_history),
     path("admin/reports/site-history/results/", reports.site_history_results),

@@ -131,6 +131,7 @@ ALLOWED = {
     "(tests/drills/test_checkin.py)",
     "h5p:player": "shared H5P content by hash, on its own origin",
     "h5p:content": "shared H5P content by hash, on its own origin",
+    "h5p:light": "shared H5P content by hash (bundled), on its own origin",
     "certs_status_list": "public status lists: bits, no names",
 }
 # Unnamed routes (no URL name to reverse), by their pattern.
@@ -325,6 +326,7 @@ SITE_FILL = {
     "lesson_complete": lambda s: {"lesson_id": _page_ids()["lesson"]},
     "lesson_progress": lambda s: {"lesson_id": _page_ids()["lesson"]},
     "course_enrol": lambda s: {"page_id": _page_ids()["course"]},
+    "course_offline": lambda s: {"page_id": _page_ids()["course"]},
     "certs_record": lambda s: {"serial": s.objects[QualificationRecord].serial},
     "certificate": lambda s: {"serial": s.objects[QualificationRecord].serial},
     "certificate-pdf": lambda s: {"serial": s.objects[QualificationRecord].serial},

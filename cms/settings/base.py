@@ -68,6 +68,9 @@ MIDDLEWARE = [
     # Next: everything after it sees the client's address, not the proxy's.
     "lms.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that it sees the static files WhiteNoise answers:
+    # static and H5P files gzipped when nothing compressed them (cms/compression.py).
+    "cms.compression.PublicFilesGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The H5P content host serves package files and the player, nothing else.
     "lms.h5p.middleware.ContentOriginMiddleware",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms.courses import views
+from lms.courses import offline, views
 
 urlpatterns = [
     path(
@@ -14,4 +14,6 @@ urlpatterns = [
         name="lesson_progress",
     ),
     path("enrol/<int:page_id>/", views.enrol, name="course_enrol"),
+    path("offline/", offline.offline_courses, name="offline_courses"),
+    path("offline/<int:page_id>/", offline.course_offline, name="course_offline"),
 ]

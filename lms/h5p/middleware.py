@@ -15,7 +15,7 @@ from django.http import HttpResponseNotFound
 
 from lms.h5p.tokens import content_netloc, site_origin
 
-ALLOWED_PREFIXES = ("/h5p/play/", "/h5p/content/")
+ALLOWED_PREFIXES = ("/h5p/play/", "/h5p/content/", "/h5p/light/")
 
 
 class ContentOriginMiddleware:

@@ -11,5 +11,10 @@ urlpatterns = [
         views.content,
         name="content",
     ),
+    re_path(
+        r"^light/(?P<content_hash>[0-9a-f]{64})/(?P<path>.+)$",
+        views.light,
+        name="light",
+    ),
     path("statements/", views.statements, name="statements"),
 ]

@@ -51,10 +51,12 @@ def points_map(points, *, day_query=""):
     if project is None:
         return ""
     base = reverse("points")
+    # Out of the f-string: makemessages does not read inside one.
+    title = escape(_("Map of the points"))
     parts = [
         f'<svg class="points-map__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="points-map-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="points-map-title">{escape(_("Map of the points"))}</title>'
+        f'<title id="points-map-title">{title}</title>'
         f'<rect width="{WIDTH}" height="{HEIGHT}" class="points-map__ground"/>'
     ]
     short_word = escape(Coverage.SHORT.label)

@@ -67,17 +67,18 @@
 
   var options = {
     h5pJsonPath: config.h5pJsonPath,
+    // The libraries as one script and one style sheet (lms/h5p/light.py).
+    librariesPath: config.librariesPath,
+    contentJsonPath: config.contentJsonPath,
     frameJs: config.frameJs,
     frameCss: config.frameCss,
-    customCss: config.customCss,
     frame: false,
     copyright: false,
     export: false,
     embed: false,
-    fullScreen: true,
-    // Ours for the frame the content runs in: in-memory storage, styles.
-    customJs: config.customJs,
-    customCss: config.customCss
+    fullScreen: true
+    // Ours for the frame the content runs in (in-memory storage, styles) are
+    // at the end of the light bundle's script and style sheet.
   };
   if (config.xAPIObjectIRI) {
     options.xAPIObjectIRI = config.xAPIObjectIRI;

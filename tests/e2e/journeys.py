@@ -10,8 +10,8 @@ from wagtail.models import Page
 
 from lms.certs.constants import RequirementKind
 from lms.courses.constants import EnrolmentSource
-from lms.courses.models import Enrolment
-from lms.quizzes.constants import QuestionKind
+from lms.courses.models import Assignment, Enrolment
+from lms.quizzes.constants import QuestionKind, QuizKind
 from tests.factories import (
     CourseIndexPageFactory,
     CoursePageFactory,
@@ -20,6 +20,7 @@ from tests.factories import (
     RequirementFactory,
     quiz_with_questions,
 )
+from tests.factories.courses import home
 
 
 def course_of_two_lessons(trainee, *, title="消防安全基础"):
@@ -78,3 +79,43 @@ def qualification_needing(course, quiz, *, name="警保联勤上岗资格"):
     ):
         RequirementFactory(qualification_type=qtype, kind=kind, **extra)
     return qtype
+
+
+def demo_fire_course(trainee):
+    """The demo's fire course, assigned to the trainee's company: a lesson to
+    read, one with the H5P exercise, one with a practice quiz."""
+    from lms.courses.demo_h5p import chinese_true_false_package
+    from tests.e2e.test_h5p_phone import h5p_block
+
+    catalogue = CourseIndexPageFactory(parent=home(), slug="courses", title="培训课程")
+    course = CoursePageFactory(
+        parent=catalogue,
+        slug="fire-safety",
+        title="消防安全基础",
+        study_hours=2,
+        open_enrolment=False,
+    )
+    Assignment.objects.create(page=course, organisation=trainee.organisation)
+    quiz = quiz_with_questions(
+        count=2,
+        points=50,
+        kinds=(QuestionKind.TRUE_FALSE,),
+        kind=QuizKind.PRACTICE,
+        title="疏散引导练习",
+    )
+    course.lessons_in_order = [
+        LessonPageFactory(parent=course, slug="extinguisher", title="认识灭火器"),
+        LessonPageFactory(
+            parent=course,
+            slug="first-response",
+            title="初起火灾扑救",
+            body=[h5p_block(chinese_true_false_package())],
+        ),
+        LessonPageFactory(
+            parent=course,
+            slug="evacuation",
+            title="火场疏散引导",
+            body=[("quiz", {"quiz": quiz, "required": True})],
+        ),
+    ]
+    return course

@@ -8,17 +8,16 @@ import pytest
 from playwright.sync_api import expect
 
 from lms.courses.constants import EnrolmentStatus
-from lms.courses.models import Assignment, Enrolment
-from lms.quizzes.constants import QuestionKind, QuizKind
+from lms.courses.models import Enrolment
 from lms.quizzes.models import Attempt, AttemptQuestion
 from tests.e2e.conftest import TRAINEE_PHONE
-from tests.e2e.test_h5p_phone import SHOTS, h5p_block
+from tests.e2e.journeys import demo_fire_course
+from tests.e2e.test_h5p_phone import SHOTS
 from tests.e2e.test_login import sign_in
 from tests.factories import (
     CourseIndexPageFactory,
     CoursePageFactory,
     LessonPageFactory,
-    quiz_with_questions,
 )
 from tests.factories.courses import home
 
@@ -31,42 +30,7 @@ pytestmark = [
 
 @pytest.fixture
 def fire_course(trainee):
-    """The demo's fire course, assigned to the trainee's company: a lesson to
-    read, one with the H5P exercise, one with a practice quiz."""
-    from lms.courses.demo_h5p import chinese_true_false_package
-
-    catalogue = CourseIndexPageFactory(parent=home(), slug="courses", title="培训课程")
-    course = CoursePageFactory(
-        parent=catalogue,
-        slug="fire-safety",
-        title="消防安全基础",
-        study_hours=2,
-        open_enrolment=False,
-    )
-    Assignment.objects.create(page=course, organisation=trainee.organisation)
-    quiz = quiz_with_questions(
-        count=2,
-        points=50,
-        kinds=(QuestionKind.TRUE_FALSE,),
-        kind=QuizKind.PRACTICE,
-        title="疏散引导练习",
-    )
-    course.lessons_in_order = [
-        LessonPageFactory(parent=course, slug="extinguisher", title="认识灭火器"),
-        LessonPageFactory(
-            parent=course,
-            slug="first-response",
-            title="初起火灾扑救",
-            body=[h5p_block(chinese_true_false_package())],
-        ),
-        LessonPageFactory(
-            parent=course,
-            slug="evacuation",
-            title="火场疏散引导",
-            body=[("quiz", {"quiz": quiz, "required": True})],
-        ),
-    ]
-    return course
+    return demo_fire_course(trainee)
 
 
 def hand_in_right_answers(page):
