@@ -15,8 +15,8 @@ lms/core/site_cache.py):
 - An entry is keyed by the generation, the reader's scope (the SQL of the points
   and people they may see: two readers share an entry only when they see the same
   points and people; today the people's scope names the reader's own profile, so
-  in practice an entry is a reader's) and the board's arguments (the day, post, qualification,
-  ``near``, radius). Expiry is by date, and the day is in the key.
+  in practice an entry is a reader's) and the board's arguments (the day, post,
+  qualification, ``near``, radius). Expiry is by date, and the day is in the key.
 - The generation is read *before* the database, so an entry built while a change
   was being made is stamped with the old token: a race can waste an entry, never
   serve a stale one.

@@ -191,3 +191,17 @@ def test_readers_of_two_stations_share_no_entry(points_world, client_for):
     # And the first station's page is still its own, from the cache.
     html = first.get("/points/").content.decode()
     assert "甲点位" in html and "乙口岸点位" not in html
+
+
+@pytest.mark.django_db
+def test_the_admins_coverage_page_reads_the_same_board(points_world, client_for):
+    w = points_world
+    client = client_for(w.site_admin.user)
+    shown = []
+    for _ in range(2):  # counted, then from the cache
+        response = client.get("/admin/points/coverage/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        shown.append(html[html.index('class="card points-dashboard"') :])
+    assert "甲点位" in shown[0]  # PT-A, short, among the gaps by point
+    assert shown[0] == shown[1]
