@@ -17,12 +17,19 @@ Measured in process (DEBUG off; the median of BENCH_POINTS_REPEAT runs, 5):
      compared with the board's;
   3. GET /points/ of a station staff session through Django's test client (the
      whole page: board, map of 2,000 points, list, dashboard) and GET
-     /points/?near=... (dispatch); GET /api/v1/points with the station's API key.
+     /points/?near=... (dispatch), each cold (the board's cache generation bumped
+     before every run, as any change it counts does: the board is counted and
+     the map drawn) and warm (both from the cache, lms/points/board_cache.py),
+     with the ratio to the hand-written SQL's time; GET /api/v1/points with the
+     station's API key. Set REDIS_URL (e.g. redis://127.0.0.1:6379/11) to measure
+     with the production cache; without it the bench settings use the database
+     cache.
 Results: BENCH_DIR/points-results.json.
 """
 
 import json
 import os
+import pickle
 import random
 import statistics
 import sys
@@ -211,14 +218,17 @@ def setup(day):
     }
 
 
-def timed(fn, repeat=REPEAT):
-    """(median ms, queries of the last run, result of the last run)."""
+def timed(fn, repeat=REPEAT, before=None):
+    """(median ms, queries of the last run, result of the last run). ``before``
+    runs ahead of each run, untimed (the cold page bumps the board's generation)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     fn()  # warm: the first run reads what later ones cache (posts, roles)
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as captured:
             t0 = time.perf_counter()
             result = fn()
@@ -258,11 +268,13 @@ GROUP BY a.point_id, a.post_id
 
 
 def measure(made, day):
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
 
     from lms.certs.api_keys import api_key_create
     from lms.people.selectors import people_visible_to
+    from lms.points import board_cache, drawing
     from lms.points.scope import points_of_station
     from lms.points.selectors import point_board
 
@@ -295,6 +307,7 @@ def measure(made, day):
     client = Client(HTTP_HOST=HOST)
     client.force_login(user)
     date_q = f"?date={day.isoformat()}"
+    hand_ms = results["hand_sql"]["ms"]
     for name, url in (
         ("page", f"/points/{date_q}"),
         ("page_near", f"/points/{date_q}&near=22.53,114.04&radius=2"),
@@ -306,8 +319,25 @@ def measure(made, day):
                 sys.exit(f"[points] {url}: {response.status_code}")
             return response
 
-        ms, queries, response = timed(get)
-        results[name] = {"ms": ms, "queries": queries, "bytes": len(response.content)}
+        # Cold: the board's generation bumped before each run (as any assignment
+        # or record change does), so the board is counted and the map drawn.
+        # Warm: both read from the cache (lms/points/board_cache.py).
+        for state, before in (("cold", board_cache.board_changed), ("warm", None)):
+            ms, queries, response = timed(get, before=before)
+            results[f"{name}_{state}"] = {
+                "ms": ms,
+                "queries": queries,
+                "bytes": len(response.content),
+                "x_hand_sql": round(ms / hand_ms, 2),
+            }
+    entry = (
+        board_cache._pack(made_board),
+        drawing.points_map(made_board.points, day_query=date_q),
+    )
+    results["cache"] = {
+        "backend": settings.CACHES["default"]["BACKEND"],
+        "entry_bytes": len(pickle.dumps(entry)),
+    }
     _key, plaintext = api_key_create(station=station, name="压测", actor=user)
     api = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
 

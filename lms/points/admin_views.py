@@ -7,10 +7,9 @@ from django.views.generic import TemplateView
 
 from lms.core.admin_helpers import AdminPageMixin
 from lms.people.selectors import people_visible_to
-from lms.points import scope
+from lms.points import board_cache, scope
 from lms.points.forms import BoardForm
-from lms.points.selectors import point_board
-from lms.points.views import board_context
+from lms.points.views import board_context, day_query
 
 
 class CoverageView(AdminPageMixin, TemplateView):
@@ -23,10 +22,14 @@ class CoverageView(AdminPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         request = self.request
         form = BoardForm(request.GET or None)
-        board = point_board(
+        options = form.options()
+        board, map_svg = board_cache.board_and_map(
             scope.points_visible_to(request.user),
             people_visible_to(request.user),
-            **form.options(),
+            day_query=day_query(options),
+            **options,
         )
-        context.update(board_context(request, board, form))
+        context.update(
+            board_context(request, board, form, map_svg=map_svg, options=options)
+        )
         return context

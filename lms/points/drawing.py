@@ -65,12 +65,13 @@ def points_map(points, *, day_query=""):
             continue
         x, y = project(point.latitude, point.longitude)
         colour = CATEGORY_COLOURS.get(point.category, "#5f6368")
-        short = point.state == Coverage.SHORT
+        gap = point.gap  # short when any (PointRow.state), summed once
+        short = bool(gap)
         label = escape(
             f"{point.name} ({point.category}) · {point.deployable}/{point.need}"
         )
         if short:
-            label += f" · {short_word} {point.gap}"
+            label += f" · {short_word} {gap}"
         ring = (
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14" class="points-map__short"/>'
             if short

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from lms.certs.models import Post, QualificationType
@@ -29,6 +31,22 @@ class NearField(forms.CharField):
         return parse_near(value) if value else None
 
 
+class ChoicesOnce(BaseChoiceIterator):
+    """A ModelChoiceField's choices, read from the database once. Rendering a
+    select reads them twice otherwise (whether an empty first choice makes it
+    required, then the options): on PostgreSQL each a server-side cursor."""
+
+    def __init__(self, field):
+        self.field = field
+        self.items = None
+
+    def __iter__(self):
+        if self.items is None:
+            # iter(): list() of the iterator itself would count the rows first.
+            self.items = list(iter(ModelChoiceIterator(self.field)))
+        return iter(self.items)
+
+
 class BoardForm(forms.Form):
     date = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -53,6 +71,12 @@ class BoardForm(forms.Form):
         max_value=MAX_RADIUS_KM,
     )
     short = forms.BooleanField(label=_("Only points that are short"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("post", "qualification"):
+            field = self.fields[name]
+            field.choices = ChoicesOnce(field)
 
     def options(self):
         """The board's arguments; an invalid field is left out (shown as an error)."""

@@ -23,6 +23,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -117,8 +118,9 @@ class Board:
     totals: list  # PostCount per post
     organisations: list  # OrganisationRow
 
-    @property
+    @cached_property
     def short_points(self):
+        # Read three times by a page; a Board is complete when it is returned.
         return [p for p in self.points if p.state == Coverage.SHORT]
 
     @property

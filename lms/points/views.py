@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.people.selectors import people_visible_to
-from lms.points import drawing, scope, services
-from lms.points.constants import Coverage
+from lms.points import board_cache, drawing, scope, services
 from lms.points.forms import AssignForm, BoardForm, EndForm, ImportForm
 from lms.points.imports import ImportFileError, assignments_import, dataset_from_upload
 from lms.points.models import PointAssignment
@@ -54,25 +53,34 @@ def tile_origin(url):
     return f"{parts.scheme}://{host}"
 
 
-def board_context(request, board, form):
-    """What the board and dashboard templates show (also the admin's page)."""
-    options = form.options()
+def day_query(options):
+    """The query string that keeps the board's day on the links it makes."""
+    return f"?date={options['day'].isoformat()}"
+
+
+def board_context(request, board, form, *, map_svg=None, options=None):
+    """What the board and dashboard templates show (also the admin's page).
+    ``map_svg``: the map already drawn (kept in the cache with the board)."""
+    options = options or form.options()
     points = board.points
     if form.is_valid() and form.cleaned_data.get("short"):
-        points = [p for p in points if p.state == Coverage.SHORT]
+        points = board.short_points
     page = Paginator(points, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    day_query = f"?date={options['day'].isoformat()}"
     return {
         "form": form,
         "board": board,
         "page_obj": page,
         "query_string": params.urlencode(),
-        "day_query": day_query,
+        "day_query": day_query(options),
         "near": options["near"],
         "radius": options["radius_km"],
-        "map_svg": drawing.points_map(board.points, day_query=day_query),
+        "map_svg": (
+            map_svg
+            if map_svg is not None
+            else drawing.points_map(board.points, day_query=day_query(options))
+        ),
         "post_bars": drawing.bars(
             [(c.post.name, c.deployable, c.need) for c in board.totals]
         ),
@@ -88,8 +96,14 @@ def board_context(request, board, form):
 def points_index(request):
     points = _readable(request.user)
     form = BoardForm(request.GET or None)
-    board = point_board(points, people_visible_to(request.user), **form.options())
-    context = board_context(request, board, form)
+    options = form.options()
+    board, map_svg = board_cache.board_and_map(
+        points,
+        people_visible_to(request.user),
+        day_query=day_query(options),
+        **options,
+    )
+    context = board_context(request, board, form, map_svg=map_svg, options=options)
     context["may_edit"] = scope.may_edit_points(request.user)
     response = render(request, "points/index.html", context)
     if context["tiles"]:

@@ -1,0 +1,194 @@
+"""The board of ``/points/`` kept in the shared cache (issue 17: 100 ms for a
+station with 2,000 points and 100,000 people).
+
+Counting a station's board reads every assignment in force and the records of the
+people assigned (lms/points/selectors.py, ``point_board``): hundreds of
+milliseconds at that size, for counts that change only when someone assigns, ends
+an assignment, issues or suspends a record, or edits a point, a need or a post.
+So the board is kept in the cache, with the map drawn from it (the other large
+part of the page), under a *board generation* (the page-tree cache's scheme,
+lms/core/site_cache.py):
+
+- ``GENERATION_KEY`` holds a random token; a save or delete of anything the board
+  counts replaces it (``board_changed``, connected in lms/points/apps.py), at once
+  and again after the commit, which makes every station's entries unreachable.
+- An entry is keyed by the generation, the reader's scope (the SQL of the points
+  and people they may see: two readers share an entry only when they see the same
+  points and people; today the people's scope names the reader's own profile, so
+  in practice an entry is a reader's) and the board's arguments (the day, post,
+  qualification, ``near``, radius). Expiry is by date, and the day is in the key.
+- The generation is read *before* the database, so an entry built while a change
+  was being made is stamped with the old token: a race can waste an entry, never
+  serve a stale one.
+- Writes that send no signal (a queryset ``update()``: the nightly
+  ``records_expire``, a voided outside credential) are caught by ``TIMEOUT``: an
+  entry lives a few minutes at most.
+- A cache that is down (lms/core/redis_cache.py answers like a miss) gives no
+  generation: the board is computed and nothing is stored.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import transaction
+from django.utils.translation import get_language
+
+from lms.points import drawing
+from lms.points.constants import EXPIRY_WINDOWS
+from lms.points.selectors import PointRow, PostCount, point_board
+
+GENERATION_KEY = "shouwang:points-board-generation"
+# The entry's layout is in the key: a deploy that changes it never reads an old one.
+KEY = "shouwang:points-board:v2:{}:{}"
+TIMEOUT = 5 * 60
+# A generation that expires only makes the entries stamped with it unreachable.
+GENERATION_TIMEOUT = 24 * 60 * 60
+# Person fields the board reads (their status, their employer); a save naming
+# only others (a phone number, the last sign-in) leaves the board as it was.
+PERSON_FIELDS = {"status", "organisation", "organisation_id"}
+
+
+def _bump():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TIMEOUT)
+
+
+def board_changed(sender=None, **kwargs):
+    """post_save/post_delete of anything the board counts: now, and after the
+    commit (a board read before it, stamped with the new token, would be stale)."""
+    update_fields = kwargs.get("update_fields")
+    if (
+        update_fields is not None
+        and sender is not None
+        and sender._meta.label == "people.Person"
+        and not set(update_fields) & PERSON_FIELDS
+    ):
+        return
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def generation():
+    """The current generation (created when missing), or None when the cache is
+    unreachable."""
+    found = cache.get(GENERATION_KEY)
+    if found is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TIMEOUT)
+        found = cache.get(GENERATION_KEY)
+    return found
+
+
+def _key(token, points, people, options, day_query):
+    try:
+        scope = f"{points.query}\n{people.query}"
+    except EmptyResultSet:
+        return None  # an empty scope: nothing worth keeping
+    parts = [
+        scope,
+        repr(sorted(options.items())),
+        day_query,
+        get_language() or "",  # the map's title and labels
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return KEY.format(token, digest)
+
+
+def board_and_map(points, people, *, day_query, **options):
+    """(``point_board(points, people, **options)``, its SVG map), from the cache
+    when the same scope and arguments were counted since the last change (then the
+    board is a ``CachedBoard``, which shows the same)."""
+    token = generation()
+    key = _key(token, points, people, options, day_query) if token else None
+    if key is not None:
+        found = cache.get(key)
+        if found is not None:
+            return CachedBoard(*found[0]), found[1]
+    board = point_board(points, people, **options)
+    svg = drawing.points_map(board.points, day_query=day_query)
+    if key is not None:
+        cache.set(key, (_pack(board), svg), TIMEOUT)
+    return board, svg
+
+
+# --- the board as it is kept ------------------------------------------------------
+# A Board of 2,000 points is some 14,000 objects (rows, counts per post, their
+# lapsing dicts): unpickling them took longer than the page's whole budget on a
+# loaded machine (Python's garbage collector walks the heap as they are made). It
+# is kept as one flat tuple per point instead, and only the rows a page shows (50)
+# become PointRows again.
+
+
+def _pack(board):
+    index = {post.pk: i for i, post in enumerate(board.posts)}
+    rows = tuple(
+        (
+            p.pk,
+            p.code,
+            p.name,
+            p.category,
+            p.latitude,
+            p.longitude,
+            p.distance_km,
+            p.gap > 0,  # PointRow.state: short when any gap
+            tuple(
+                n
+                for c in p.posts
+                for n in (
+                    index[c.post.pk],
+                    c.need,
+                    c.assigned,
+                    c.deployable,
+                    *(c.lapsing.get(days, 0) for days in EXPIRY_WINDOWS),
+                )
+            ),
+        )
+        for p in board.points
+    )
+    return board.day, board.posts, board.totals, board.organisations, rows, board.gap
+
+
+class Rows(Sequence):
+    """Packed point rows, unpacked into PointRows as they are read (a paginator
+    reads its page's)."""
+
+    def __init__(self, rows, posts):
+        self.rows, self.posts = rows, posts
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._unpack(row) for row in self.rows[index]]
+        return self._unpack(self.rows[index])
+
+    def _unpack(self, row):
+        pk, code, name, category, lat, lon, distance, _short, flat = row
+        width = 4 + len(EXPIRY_WINDOWS)
+        posts = [
+            PostCount(
+                self.posts[flat[i]],
+                need=flat[i + 1],
+                assigned=flat[i + 2],
+                deployable=flat[i + 3],
+                lapsing=dict(zip(EXPIRY_WINDOWS, flat[i + 4 : i + width], strict=True)),
+            )
+            for i in range(0, len(flat), width)
+        ]
+        return PointRow(pk, code, name, category, lat, lon, posts, distance)
+
+
+class CachedBoard:
+    """What ``Board`` offers the pages, read from the cache."""
+
+    def __init__(self, day, posts, totals, organisations, rows, gap):
+        self.day, self.posts, self.totals = day, posts, totals
+        self.organisations, self.gap = organisations, gap
+        self.points = Rows(rows, posts)
+        self.short_points = Rows(tuple(r for r in rows if r[7]), posts)
+
+    @property
+    def need(self):
+        return sum(c.need for c in self.totals)
