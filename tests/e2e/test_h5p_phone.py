@@ -77,6 +77,17 @@ def fits_its_frame(locator):
     )
 
 
+def wait_until_they_fit(page, *locators):
+    """Whether every locator fits its frame within five seconds: the frames follow
+    the content's height by a message from the player (h5p-player.js), so after
+    the content grows (the feedback of a check) they catch up a moment later."""
+    for _attempt in range(20):
+        if all(fits_its_frame(locator) for locator in locators):
+            return True
+        page.wait_for_timeout(250)
+    return all(fits_its_frame(locator) for locator in locators)
+
+
 def storage_fallbacks(page):
     """What h5p-storage.js replaced in the player page and in the content's frame:
     ["localStorage", "sessionStorage"] where the browser refused storage."""
@@ -146,8 +157,9 @@ def test_the_exercise_fits_and_works_on_a_360px_phone_with_storage_blocked(
     # The feedback H5P shows after checking is still inside the frames.
     feedback = content.get_by_text("得分 1 / 1", exact=True).first
     expect(feedback).to_be_visible()
-    assert fits_its_frame(player.locator("iframe.h5p-iframe"))
-    assert fits_its_frame(feedback)
+    assert wait_until_they_fit(
+        narrow_phone, player.locator("iframe.h5p-iframe"), feedback
+    )
     assert errors == []
 
 
@@ -244,12 +256,7 @@ def test_the_frames_fit_even_when_the_activity_fails_to_start(
     inner = player.locator("iframe.h5p-iframe")
     expect(inner).not_to_have_css("height", "150px")
     assert any("Access is denied" in error for error in errors)  # it did fail
-    for _attempt in range(20):  # the frames follow the content within a second
-        if fits_its_frame(inner) and fits_its_frame(check):
-            break
-        narrow_phone.wait_for_timeout(250)
-    assert fits_its_frame(inner)
-    assert fits_its_frame(check)
+    assert wait_until_they_fit(narrow_phone, inner, check)
 
 
 def test_the_storage_fallback_leaves_working_storage_alone(narrow_phone, trainee):
