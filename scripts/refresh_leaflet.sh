@@ -17,7 +17,7 @@ DEST="$ROOT/static/vendor/leaflet"
 
 TARBALL_SHA256="$(
     "$ROOT/scripts/vendor_npm_package.sh" "$PACKAGE" "$VERSION" "$DEST" \
-        dist/leaflet.js dist/leaflet.css dist/images LICENSE
+        dist/leaflet.js dist/leaflet.js.map dist/leaflet.css dist/images LICENSE
 )"
 
 cd "$DEST"
@@ -28,8 +28,9 @@ cd "$DEST"
     echo "- Source: https://github.com/Leaflet/Leaflet"
     echo "- Tarball sha256: \`$TARBALL_SHA256\`"
     echo "- Contents: the package's \`dist/leaflet.js\` (UMD bundle; defines"
-    echo "  \`window.L\`), \`dist/leaflet.css\` and \`dist/images/\`, unmodified, plus"
-    echo "  its licence."
+    echo "  \`window.L\`) with its source map \`dist/leaflet.js.map\` (the bundle names it:"
+    echo "  collectstatic's manifest storage refuses a missing one), \`dist/leaflet.css\`"
+    echo "  and \`dist/images/\`, unmodified, plus its licence."
     echo "- Used by: \`static/js/points-map.js\`, only when \`POINTS_TILE_URL\` is set"
     echo "  (see docs/points.md); with no tile provider the page loads none of it."
     echo "- Refresh: \`scripts/refresh_leaflet.sh $VERSION\` (rewrites this file)."

@@ -47,3 +47,22 @@ def test_every_vendored_file_matches_its_manifest(manifest):
         if path.is_file() and path.name != "VERSION.md"
     }
     assert present == listed(manifest)
+
+
+def test_collectstatic_with_production_manifest_storage_finds_every_file(
+    tmp_path, settings
+):
+    """Production hashes static files (a manifest storage): every file a style sheet
+    or script names must be there, a vendored bundle's source map included, or
+    collectstatic fails at deploy time (Leaflet's leaflet.js names leaflet.js.map)."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
