@@ -65,9 +65,10 @@
   }
 
   /* Send the oldest waiting completion, then the next; stop at the first
-   * failure of the network (or of the server: 5xx), and try again later. */
+   * failure of the network (or of the server: 5xx), and try again later. Not
+   * while the browser says it is offline: the "online" event sends them. */
   function flush() {
-    if (sending) return;
+    if (sending || navigator.onLine === false) return;
     var queue = load();
     var ids = Object.keys(queue).sort(function (a, b) { return queue[a].at - queue[b].at; });
     if (!ids.length) return;
