@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms.core.import_commands import dataset_from_path, report_write
 from lms.people.models import Organisation
 from lms.people.services.imports import (
-    ImportFileError,
     dataset_from_upload,
     people_import,
 )
@@ -34,37 +34,14 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No organisation has the code “%(code)s”.") % {"code": org}
             )
-        if not file.is_file():
-            raise CommandError(_("File not found: %(path)s") % {"path": file})
-        try:
-            dataset = dataset_from_upload(file.name, file.read_bytes())
-        except ImportFileError as error:
-            raise CommandError(str(error)) from error
+        dataset = dataset_from_path(file, dataset_from_upload)
         report = people_import(
             organisation=organisation,
             dataset=dataset,
             dry_run=dry_run,
             source=file.name,
         )
-        for skipped in report.skipped:
-            self.stdout.write(
-                _("Row %(row)s left out, %(reason)s: %(text)s")
-                % {"row": skipped.row, "reason": skipped.reason, "text": skipped.text}
-            )
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(
-                    _("Row %(row)s, %(column)s: %(message)s")
-                    % {
-                        "row": error.row,
-                        "column": error.column or "-",
-                        "message": error.message,
-                    }
-                )
-            raise CommandError(
-                _("Nothing was imported: %(count)s rows have errors.")
-                % {"count": len(report.bad_rows)}
-            )
+        report_write(self, report)
         summary = _(
             "%(total)s rows: %(created)s new, %(updated)s updated, "
             "%(unchanged)s unchanged."

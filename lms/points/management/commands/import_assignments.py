@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms.core.import_commands import dataset_from_path, report_write
 from lms.people.models import Organisation
 from lms.points.imports import (
-    ImportFileError,
     assignments_import,
     dataset_from_upload,
 )
@@ -39,26 +39,11 @@ class Command(BaseCommand):
                     _("No organisation has the code “%(code)s”.")
                     % {"code": station_code}
                 )
-        if not file.is_file():
-            raise CommandError(_("File not found: %(path)s") % {"path": file})
-        try:
-            dataset = dataset_from_upload(file.name, file.read_bytes())
-        except ImportFileError as error:
-            raise CommandError(str(error)) from error
+        dataset = dataset_from_path(file, dataset_from_upload)
         report = assignments_import(
             dataset=dataset, station=station, dry_run=dry_run, source=file.name
         )
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(
-                    _("Row %(row)s, %(column)s: %(message)s")
-                    % {
-                        "row": error.row,
-                        "column": error.column or "-",
-                        "message": error.message,
-                    }
-                )
-            raise CommandError(_("Nothing was imported."))
+        report_write(self, report)
         self.stdout.write(
             _("%(created)s assignments added, %(updated)s updated.")
             % {"created": report.created, "updated": report.updated}
