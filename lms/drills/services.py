@@ -116,22 +116,27 @@ def attendance_record(
     return attendance, True
 
 
-def checkin_by_token(*, token, person, stamp=None, drill=None, now=None, **record):
+def checkin_by_token(
+    *, token, person, stamp=None, scan=None, drill=None, now=None, **record
+):
     """A trainee's own check-in from the QR code's token (the ``/c/<token>`` page).
     ``stamp`` is the scan stamp the page posted: it gives the check-in its scan
     time only if it was made for this person's user. Anyone else's stamp (a
     forwarded link, a page left open by the previous person on this phone) counts
     as a scan made now, which is refused with ``NOT_YOUR_SCAN`` once the code has
     changed. ``drill``: the caller's ``drill_for_checkin`` of the token's drill,
-    if it has it. ``now``: when the request arrived, taken before any cache or
-    database call, so that a slow one does not make the scan late."""
+    if it has it. ``scan``: the caller's ``tokens.read_stamp(stamp, token)``, so
+    that the post verifies the stamp's signature once (None: read here). ``now``:
+    when the request arrived, taken before any cache or database call, so that a
+    slow one does not make the scan late."""
     now = now or timezone.now()
     drill_id, window, signature = tokens.parse_token(token)
     if drill is None or drill.pk != drill_id:
         drill = selectors.drill_for_checkin(drill_id)
     if drill is None:
         raise tokens.TokenError(Refusal.FORGED)
-    scan = tokens.read_stamp(stamp, token)
+    if scan is None:
+        scan = tokens.read_stamp(stamp, token)
     own = scan is not None and scan.user_id is not None
     own = own and scan.user_id == person.user_id
     at = scan.at if own else now

@@ -301,7 +301,7 @@ def _session_user_id(request):
 
 
 def _post_reads(request, token, drill_id, presented):
-    """(drill, user id) of a check-in post, read from the cache in one round trip
+    """(drill, user id, scan) of a check-in post, read from the cache in one round trip
     with the session: the drill, and the user the posted stamp was made for.
     The session still decides who posts (Django's session check runs as on every
     request); a stamp made for someone else only costs a second round trip."""
@@ -313,7 +313,7 @@ def _post_reads(request, token, drill_id, presented):
     drill = selectors.drill_for_checkin(drill_id, prefetched=found)
     with user_cache.prefetched(found):
         user_id = request.user.pk
-    return drill, user_id
+    return drill, user_id, scan
 
 
 @without_page_tree
@@ -328,11 +328,12 @@ def checkin(request, token):
         drill_id, _window, _signature = tokens.parse_token(token)
     except tokens.TokenError as error:
         return _refused(request, error)
+    scan = None
     if request.method == "GET":
         drill = selectors.drill_for_page(drill_id)
         user_id = _session_user_id(request)
     else:
-        drill, user_id = _post_reads(request, token, drill_id, presented)
+        drill, user_id, scan = _post_reads(request, token, drill_id, presented)
     if drill is None:
         return _refused(request, tokens.TokenError(Refusal.FORGED))
     if user_id is None:
@@ -352,6 +353,7 @@ def checkin(request, token):
             token=token,
             person=person,
             stamp=presented,
+            scan=scan,
             drill=drill,
             now=_arrived(request),
             device=device,
