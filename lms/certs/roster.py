@@ -52,6 +52,17 @@ from lms.people.selectors import people_visible_to
 IGNORED_STATUSES = (Status.PENDING,)
 # How many rows a server-side cursor fetches at a time.
 CHUNK_SIZE = 2000
+# The roster's order (page, API and exports).
+ROSTER_ORDER = ("organisation__code", "name", "pk")
+# What the exports read of a person (lms.certs.roster_export and roster_copy).
+EXPORT_PERSON_VALUES = (
+    "pk",
+    "name",
+    "id_number_last4",
+    "organisation__name",
+    "team__name",
+    "status",
+)
 
 
 class Reason(models.TextChoices):
@@ -236,9 +247,7 @@ def roster_query(scope, filters):
         for post in posts:
             anywhere |= deployable_q(post, day)
         people = people.filter(anywhere if filters.deployable else ~anywhere)
-    people = people.select_related("organisation", "team").order_by(
-        "organisation__code", "name", "pk"
-    )
+    people = people.select_related("organisation", "team").order_by(*ROSTER_ORDER)
     return RosterQuery(filters, posts, type_names, people, where)
 
 
@@ -271,7 +280,8 @@ def _records_for(query):
 # place in the order "suspended, not yet valid, revoked, expired". The lowest rank
 # among a person's records of a type wins, so a type with no record counting (or
 # none at all) is missing. Plain values, not Status members: the export ranks
-# 400,000 records and a TextChoices comparison costs several times a str one.
+# 400,000 records and a TextChoices comparison costs several times a str one. The
+# CSV export on PostgreSQL ranks in SQL, from these same tables (roster_copy.py).
 HELD = 0
 RANKED = (
     None,
@@ -283,25 +293,25 @@ RANKED = (
 )
 MISSING_RANK = len(RANKED) - 1
 _ACTIVE = Status.ACTIVE.value
-_STATUS_RANK = {
+STATUS_RANK = {
     Status.SUSPENDED.value: RANKED.index(Reason.SUSPENDED),
     Status.REVOKED.value: RANKED.index(Reason.REVOKED),
     Status.EXPIRED.value: RANKED.index(Reason.EXPIRED),
     Status.SUPERSEDED.value: RANKED.index(Reason.EXPIRED),
 }
-_NOT_YET_VALID_RANK = RANKED.index(Reason.NOT_YET_VALID)
-_EXPIRED_RANK = RANKED.index(Reason.EXPIRED)
+NOT_YET_VALID_RANK = RANKED.index(Reason.NOT_YET_VALID)
+EXPIRED_RANK = RANKED.index(Reason.EXPIRED)
 
 
 def record_rank(status, valid_from, valid_until, day):
     """The rank (above) of one record on ``day``: ``HELD`` when it is held."""
     if status == _ACTIVE:
         if valid_from > day:
-            return _NOT_YET_VALID_RANK
+            return NOT_YET_VALID_RANK
         if valid_until is not None and valid_until < day:
-            return _EXPIRED_RANK
+            return EXPIRED_RANK
         return HELD
-    return _STATUS_RANK.get(status, MISSING_RANK)
+    return STATUS_RANK.get(status, MISSING_RANK)
 
 
 def type_reason(records, day):

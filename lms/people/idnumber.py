@@ -127,9 +127,13 @@ def parse(raw, *, today=None):
     return IdNumber(value=value, birth_date=birth, gender=gender)
 
 
+# What stands for the 14 characters of a number that are never shown.
+MASK = "*" * 14
+
+
 def mask(last4):
     """How an ID number is shown: only its last four characters."""
-    return f"**************{last4}" if last4 else ""
+    return f"{MASK}{last4}" if last4 else ""
 
 
 def synthetic(*, rng=None, birth_date=None, gender=None, region="440305"):
