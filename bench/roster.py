@@ -21,8 +21,10 @@ Measured in process (DEBUG off; the median of BENCH_ROSTER_REPEAT runs, 5):
   4. GET /api/v1/roster with an API key (page_size 50 and 500) and the HTML page
      /certs/roster/ of a station staff session, through Django's test client;
   5. the full CSV and XLSX exports, of the station and of all people, the current
-     path beside the old one (bench/roster_exports.py, bench/roster_baseline.py):
-     time, peak Python memory, RSS growth in a fresh process, identical content.
+     paths (the CSV by COPY and by Python) beside the old one and the floor
+     (bench/roster_exports.py, bench/roster_baseline.py), interleaved, the median
+     of BENCH_ROSTER_REPEAT runs (the old path once): time, peak Python memory,
+     RSS growth in a fresh process, identical content.
 Query counts come from CaptureQueriesContext. Results: BENCH_DIR/roster-results.json.
 --exports: step 5 alone; --no-baseline: without the old export path.
 """
@@ -307,7 +309,7 @@ def measure(made):
     station_query = roster_query(scope, filters)
     everyone_query = roster_query(Person.objects.all(), filters)
     out |= measure_exports(
-        station, station_query, everyone_query, DAY, baseline=BASELINE
+        station, station_query, everyone_query, DAY, baseline=BASELINE, repeat=REPEAT
     )
     return out
 

@@ -1,21 +1,29 @@
-"""The roster's full exports, for bench/roster.py: the current path
+"""The roster's full exports, for bench/roster.py: the current paths
 (lms.certs.roster_export) beside the old one (bench/roster_baseline.py) in the
-same run, so that their ratio holds however loaded the shared VM is, and beside the
-export's own query read alone (the floor: PostgreSQL and the driver).
+same run, so that their ratios hold however loaded the shared VM is, and beside
+the Python path's own query read alone (the floor: PostgreSQL and the driver
+reading people LEFT JOIN records, nothing built).
 
-Per export: time of a plain run; peak Python memory of a second run under
-tracemalloc (current path only); and, in a fresh process (``python
-bench/roster_exports.py --rss …``, on the same database), the RSS before the
-export, its high-water mark after, and the growth between them: what the export
-itself costs a server worker. The CSV's
-bytes are hashed: the old and current CSV must be identical; the XLSX files are
-read back with openpyxl for the station and compared cell by cell.
+CSV paths: "old" (the baseline), "python" (``csv_chunks(copy=False)``: the rows
+built in Python and written by the csv module, the export until issue 17's CSV
+work and still the path on SQLite) and "new" (``csv_chunks``: on PostgreSQL one
+COPY, lms.certs.roster_copy). XLSX: "old" and "new".
+
+Per export: the median of REPEAT plain runs, the paths interleaved round by round
+so that a change of load falls on all of them alike (the old path once: it takes
+minutes); peak Python memory of one more run under tracemalloc (current paths
+only); and, in a fresh process (``python bench/roster_exports.py --rss …``, on the
+same database), the RSS before the export, its high-water mark after, and the
+growth between them: what the export itself costs a server worker. The CSV's
+bytes are hashed: every path's CSV must be identical; the XLSX files are read
+back with openpyxl for the station and compared cell by cell.
 """
 
 import hashlib
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -35,8 +43,12 @@ def say(*parts):
 def _exports(which):
     if which == "old":
         from bench import roster_baseline as module
-    else:
-        from lms.certs import roster_export as module
+
+        return module.csv_chunks, module.xlsx_file
+    from lms.certs import roster_export as module
+
+    if which == "python":
+        return lambda query: module.csv_chunks(query, copy=False), module.xlsx_file
     return module.csv_chunks, module.xlsx_file
 
 
@@ -67,22 +79,32 @@ def read_floor(query):
     return sum(1 for _row in RosterSheet(query).values()), None
 
 
-def timed_and_traced(make, label, trace=True):
-    """Time a plain run, then (``trace``) the peak Python memory of a second one:
-    tracemalloc slows the old path several times over (15 min for its XLSX of
-    everyone on a loaded VM), so the baseline's memory is its RSS alone."""
-    t0 = time.perf_counter()
-    size, extra = make()
-    seconds = time.perf_counter() - t0
-    result = {"export": label, "seconds": round(seconds, 2), "bytes": size}
-    if trace:
-        tracemalloc.start()
+def interleaved(makes, repeat):
+    """{label: (median seconds, every run's seconds, the last run's result)}:
+    ``repeat`` rounds, each running every make once, in turn."""
+    runs = {label: [] for label in makes}
+    results = {}
+    for _ in range(repeat):
+        for label, make in makes.items():
+            t0 = time.perf_counter()
+            results[label] = make()
+            runs[label].append(round(time.perf_counter() - t0, 3))
+    return {
+        label: (statistics.median(times), times, results[label])
+        for label, times in runs.items()
+    }
+
+
+def peak_python_mb(make):
+    """Peak Python memory of one run. Not for the old path: tracemalloc slows it
+    several times over (15 min for its XLSX of everyone on a loaded VM), so the
+    baseline's memory is its RSS alone."""
+    tracemalloc.start()
+    try:
         make()
-        _current, peak = tracemalloc.get_traced_memory()
+        return round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
+    finally:
         tracemalloc.stop()
-        result["peak_python_mb"] = round(peak / 1e6, 1)
-    say(f"[roster] {label}: {result}")
-    return result, extra
 
 
 def rss_in_fresh_process(file_format, which, scope, day):
@@ -138,7 +160,7 @@ def _rss_child(file_format, which, scope, day):
                 "rss_before_mb": round(before, 1),
                 "rss_high_water_mb": round(high, 1),
                 "rss_growth_mb": round(high - before, 1),
-                "seconds": round(seconds, 2),
+                "seconds": round(seconds, 3),
             }
         )
     )
@@ -154,54 +176,85 @@ def _xlsx_rows(content):
         book.close()
 
 
-def measure_exports(station, station_query, everyone_query, day, baseline=True):
+def measure_exports(
+    station, station_query, everyone_query, day, baseline=True, repeat=5
+):
     """Every export of the station and of all people, old and current."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    out = {"exports": [], "same_content": {}}
-    with CaptureQueriesContext(connection) as captured:
-        make_csv("new", everyone_query)
-    out["export_queries"] = len(captured)
+    out = {"exports": [], "same_content": {}, "repeat": repeat}
+    for which in ("python", "new"):
+        with CaptureQueriesContext(connection) as captured:
+            make_csv(which, everyone_query)
+        out[f"export_queries_{which}"] = len(captured)
     scopes = (
         ("station", station_query, str(station.pk)),
         ("all", everyone_query, "all"),
     )
     for scope, query, scope_arg in scopes:
         label = "the station" if scope == "station" else "all people"
-        result, _ = timed_and_traced(
-            lambda q=query: read_floor(q), f"query only, {label}"
-        )
-        result["db_rows"] = result.pop("bytes")
-        out["exports"].append(result | {"path": "floor", "scope": scope})
-        for file_format in ("csv", "xlsx"):
-            made = {}
-            for which in ("old", "new") if baseline else ("new",):
-                if file_format == "csv":
-
-                    def make(w=which, q=query):
-                        return make_csv(w, q)
-                else:
-
-                    def make(w=which, q=query, s=scope):
-                        return make_xlsx(w, q, keep=s == "station")
-
-                result, extra = timed_and_traced(
-                    make, f"{file_format.upper()}, {label}, {which}", which == "new"
-                )
+        makes = {
+            ("floor", "query"): lambda q=query: read_floor(q),
+            ("csv", "python"): lambda q=query: make_csv("python", q),
+            ("csv", "new"): lambda q=query: make_csv("new", q),
+            ("xlsx", "new"): lambda q=query, s=scope: make_xlsx(
+                "new", q, keep=s == "station"
+            ),
+        }
+        if baseline:
+            old = {
+                ("csv", "old"): lambda q=query: make_csv("old", q),
+                ("xlsx", "old"): lambda q=query, s=scope: make_xlsx(
+                    "old", q, keep=s == "station"
+                ),
+            }
+            timed = interleaved(old, 1) | interleaved(makes, repeat)
+        else:
+            timed = interleaved(makes, repeat)
+        floor = timed[("floor", "query")][0]
+        for (file_format, which), (seconds, runs, (size, _extra)) in timed.items():
+            result = {
+                "export": f"{file_format.upper()}, {label}, {which}",
+                "path": which,
+                "scope": scope,
+                "format": file_format,
+                "seconds": round(seconds, 3),
+                "runs": runs,
+                "x_floor": round(seconds / floor, 2),
+            }
+            if file_format == "floor":
+                result["db_rows"] = size
+            else:
+                result["bytes"] = size
+                if which != "old":
+                    result["peak_python_mb"] = peak_python_mb(
+                        makes[(file_format, which)]
+                    )
                 rss = rss_in_fresh_process(file_format, which, scope_arg, day)
                 rss["seconds_fresh_process"] = rss.pop("seconds")
-                result |= rss | {"path": which, "scope": scope, "format": file_format}
-                say(f"[roster]   RSS: {result}")
-                out["exports"].append(result)
-                made[which] = extra
-            if baseline and file_format == "csv":
-                out["same_content"][f"csv_{scope}"] = made["old"] == made["new"]
-            if baseline and file_format == "xlsx" and scope == "station":
+                result |= rss
+            for other in ("old", "python"):
+                if which == "new" and (file_format, other) in timed:
+                    ratio = timed[(file_format, other)][0] / seconds
+                    result[f"{other}_over_new"] = round(ratio, 2)
+            say(f"[roster] {result}")
+            out["exports"].append(result)
+        new_csv = timed[("csv", "new")][2]
+        out["same_content"][f"csv_{scope}_python"] = (
+            timed[("csv", "python")][2] == new_csv
+        )
+        if baseline:
+            out["same_content"][f"csv_{scope}_old"] = (
+                timed[("csv", "old")][2] == new_csv
+            )
+            if scope == "station":
                 out["same_content"]["xlsx_station"] = _xlsx_rows(
-                    made["old"]
-                ) == _xlsx_rows(made["new"])
+                    timed[("xlsx", "old")][2][1]
+                ) == _xlsx_rows(timed[("xlsx", "new")][2][1])
     say(f"[roster] same content: {out['same_content']}")
+    if not all(out["same_content"].values()):
+        sys.exit("[roster] the exports differ")
     return out
 
 
