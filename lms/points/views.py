@@ -127,6 +127,7 @@ def point_detail(request, code):
     )
     rows = point_people(point, people, day=options["day"])
     may_assign = scope.points_assignable_by(request.user).filter(pk=point.pk).exists()
+    may_define = scope.points_definable_by(request.user).filter(pk=point.pk).exists()
     return render(
         request,
         "points/detail.html",
@@ -137,6 +138,7 @@ def point_detail(request, code):
             "summary": board.points[0] if board.points else None,
             "rows": rows,
             "may_assign": may_assign,
+            "may_define": may_define,
             "assign_form": AssignForm(
                 people=scope.people_assignable_by(request.user),
                 initial={"valid_from": options["day"]},
