@@ -145,7 +145,8 @@ def _cluster(cell, project, base, zoom_query):
     radius = min(MAX_RADIUS_KM, max(0.1, math.ceil(km * 10) / 10))
     short = sum(1 for p in cell if p.gap)
     x, y = project(lat, lon)
-    r = min(CELL / 2 - 1, 10 + 1.5 * math.log2(count))
+    # Within its cell with the red ring (r + 4): neighbouring clusters never touch.
+    r = min(CELL / 2 - 5, 9 + 1.5 * math.log2(count))
     label = ngettext(
         "%(count)s points: %(short)s short, %(deployable)s/%(need)s deployable",
         "%(count)s points: %(short)s short, %(deployable)s/%(need)s deployable",

@@ -29,7 +29,7 @@
     var count = Number(link.getAttribute("data-count") || 1);
     bounds.push(at);
     var marker = window.L.circleMarker(at, {
-      radius: count > 1 ? Math.min(19, 10 + 1.5 * Math.log2(count)) : 10,
+      radius: count > 1 ? Math.min(15, 9 + 1.5 * Math.log2(count)) : 10,
       color: short ? "#b3261e" : "#ffffff",
       weight: short ? 4 : 2,
       fillColor: link.getAttribute("data-colour"),
