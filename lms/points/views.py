@@ -79,8 +79,13 @@ def board_context(request, board, form, *, map_svg=None, options=None):
         "map_svg": (
             map_svg
             if map_svg is not None
-            else drawing.points_map(board.points, day_query=day_query(options))
+            else drawing.points_map(
+                board.points,
+                day_query=day_query(options),
+                zoom_query=drawing.zoom_query(options),
+            )
         ),
+        "map_clustered": drawing.is_clustered(board.points),
         "post_bars": drawing.bars(
             [(c.post.name, c.deployable, c.need) for c in board.totals]
         ),
