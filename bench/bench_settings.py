@@ -1,9 +1,11 @@
 """Production-like settings for `make bench`: DEBUG off, a throw-away database.
 
 SQLite under BENCH_DIR (default /tmp/shouwang-bench) unless BENCH_DATABASE_URL is
-set (e.g. postgres://postgres@127.0.0.1:5432/shouwang_bench). The cache is the
-database cache (shared by the gunicorn workers) unless REDIS_URL is set. Static
-files are served by WhiteNoise straight from the source folders.
+set (e.g. postgres://postgres@127.0.0.1:5432/shouwang_bench). The cache is Redis
+at BENCH_REDIS_URL (db 15 unless set; REDIS_URL alone does not change it); with
+BENCH_REDIS_URL empty, the base settings' (REDIS_URL, else the database cache,
+shared by the gunicorn workers). Static files are served by WhiteNoise straight
+from the source folders.
 """
 
 import os

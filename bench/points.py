@@ -9,82 +9,55 @@ records each (of 3 types; 85 % active, dates spread so some lapse within 60 days
 BENCH_POINTS_POINTS (2,000) points in categories A–D with a location, needs per
 category for 3 posts, and 3 assignments per point (6,000; 1 in 10 ended).
 
-Measured in process (DEBUG off; the median of BENCH_POINTS_REPEAT runs, 5):
+Measured in process (DEBUG off; the median of BENCH_POINTS_REPEAT runs, 5), each
+run after a run of the hand-written SQL, timed on its own: every row has the
+ratio of the two medians (``x_hand_sql``), which compares the same moments of a
+shared, loaded machine:
   1. ``point_board`` for the station (every point, counts, needs, lapsing,
-     organisations): time and queries;
+     organisations), and its aggregate query alone (``_counts``): time, queries;
   2. the hand-written SQL returning the per-point, per-post assigned and
-     deployable counts (no needs, no lapsing, no organisations); its counts are
-     compared with the board's;
+     deployable counts (no needs, no lapsing, no organisations, no reader's
+     scope); its counts are compared with the board's;
   3. GET /points/ of a station staff session through Django's test client (the
      whole page: board, map of 2,000 points, list, dashboard) and GET
      /points/?near=... (dispatch), each cold (the board's cache generation bumped
      before every run, as any change it counts does: the board is counted and
-     the map drawn) and warm (both from the cache, lms/points/board_cache.py),
-     with the ratio to the hand-written SQL's time; GET /api/v1/points with the
-     station's API key. Set REDIS_URL (e.g. redis://127.0.0.1:6379/11) to measure
-     with the production cache; without it the bench settings use the database
-     cache.
+     the map drawn) and warm (both from the cache, lms/points/board_cache.py);
+     GET /api/v1/points with the station's API key. The cache is Redis,
+     BENCH_REDIS_URL (bench/bench_settings.py; redis://127.0.0.1:6379/15 unless
+     set; empty: the settings' own, REDIS_URL or the database cache).
 Results: BENCH_DIR/points-results.json.
 """
 
-import json
 import os
 import pickle
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-QUICK = "--quick" in sys.argv
-DB_URL = os.environ.get(
-    "BENCH_POINTS_DATABASE_URL",
-    "postgres://postgres@127.0.0.1:5432/pts_points_bench",
-)
-os.environ["BENCH_DATABASE_URL"] = DB_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+from bench import people_data as data  # noqa: E402
 
-from bench.pg import db_create, db_drop  # noqa: E402
-
-BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/shouwang-bench"))  # noqa: S108
-PEOPLE = 10_000 if QUICK else int(os.environ.get("BENCH_POINTS_PEOPLE", "100000"))
+CONFIG = data.configure("points", "pts_points_bench")
 POINTS = int(os.environ.get("BENCH_POINTS_POINTS", "2000"))
-REPEAT = int(os.environ.get("BENCH_POINTS_REPEAT", "5"))
-KEEP_DB = os.environ.get("BENCH_POINTS_KEEP_DB") == "1"
-RESULTS = BENCH_DIR / "points-results.json"
 TYPES = 3
 PER_POINT = 3
-HOST = "127.0.0.1"  # the bench settings allow only loopback hosts
-
-
-def say(*parts):
-    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
-    sys.stdout.flush()
 
 
 def setup(day):
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    migrate_s = data.migrate()
     from django.db import connection
     from django.utils import timezone
 
-    from lms.certs.models import Post, QualificationType
-    from lms.people.constants import OrganisationKind, Role
-    from lms.people.models import Organisation, Person, User
-    from lms.people.services.roles import role_group
+    from lms.people.constants import OrganisationKind
+    from lms.people.models import Organisation
     from lms.points.models import PointNeed
 
-    t0 = time.perf_counter()
-    call_command("migrate", "--noinput", verbosity=0)
-    migrate_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     rng = random.Random(20261203)  # noqa: S311 (synthetic data)
     station = Organisation.objects.create(
@@ -109,74 +82,31 @@ def setup(day):
         )
         for i in range(POINTS)
     )
-    types = QualificationType.objects.bulk_create(
-        QualificationType(code=f"BQ{t}", name=f"压测资格{t}", category="duty")
-        for t in range(TYPES)
-    )
-    posts = []
-    for p, needs in enumerate([(0,), (0, 1), (0, 2)]):
-        post = Post.objects.create(code=f"BP{p}", name=f"压测岗位{p}", sort_order=p)
-        post.required_types.set([types[t] for t in needs])
-        post.save()  # a ParentalManyToManyField writes on save
-        posts.append(post)
+    types = data.qualification_types(TYPES)
+    posts = data.duty_posts(types, [(0,), (0, 1), (0, 2)])
     PointNeed.objects.bulk_create(
         PointNeed(category=c, post=post, guards=n)
         for c, n in zip("ABCD", (3, 2, 1, 1), strict=True)
         for post in posts[: 3 if c == "A" else 2]
     )
+
+    def record_of(_t):
+        start = day - timedelta(days=rng.randint(-20, 700))
+        until = start + timedelta(days=730)
+        return ("active" if rng.random() < 0.85 else "suspended"), start, until
+
     now = timezone.now()
     with connection.cursor() as cursor:
+        person_ids = data.copy_people(
+            cursor,
+            CONFIG.people,
+            organisation_of=lambda i: companies[i % len(companies)].pk,
+            status_of=lambda: "active" if rng.random() < 0.95 else "left",
+        )
+        data.copy_records(
+            cursor, person_ids, types, per_person=2, rng=rng, record_of=record_of
+        )
         raw = cursor.cursor
-        with raw.copy(
-            "COPY people_person (name, phone, id_number_encrypted, id_number_last4,"
-            " gender, photo, kind, organisation_id, status, badge_key,"
-            " created_at, updated_at) FROM STDIN"
-        ) as copy:
-            for i in range(PEOPLE):
-                copy.write_row(
-                    (
-                        f"压测{i:06d}",
-                        "",
-                        "",
-                        f"{i % 10000:04d}",
-                        "",
-                        "",
-                        "guard",
-                        companies[i % len(companies)].pk,
-                        "active" if rng.random() < 0.95 else "left",
-                        f"bench{i}",
-                        now,
-                        now,
-                    )
-                )
-        cursor.execute("SELECT id FROM people_person ORDER BY id")
-        person_ids = [row[0] for row in cursor.fetchall()]
-        with raw.copy(
-            "COPY certs_qualificationrecord (serial, code, person_id,"
-            " qualification_type_id, status, issued_on, valid_from, valid_until,"
-            " evidence, status_reason, created_at) FROM STDIN"
-        ) as copy:
-            n = 0
-            for pk in person_ids:
-                for t in rng.sample(range(TYPES), 2):
-                    start = day - timedelta(days=rng.randint(-20, 700))
-                    until = start + timedelta(days=730)
-                    copy.write_row(
-                        (
-                            f"B-{n:08d}",
-                            f"BC{n:010d}",
-                            pk,
-                            types[t].pk,
-                            "active" if rng.random() < 0.85 else "suspended",
-                            start,
-                            start,
-                            until,
-                            "{}",
-                            "",
-                            now,
-                        )
-                    )
-                    n += 1
         with raw.copy(
             "COPY points_pointsite (point_id, latitude, longitude) FROM STDIN"
         ) as copy:
@@ -204,36 +134,21 @@ def setup(day):
                 )
         cursor.execute("ANALYZE")
     load_s = time.perf_counter() - t0
-    staff_user = User.objects.create(username="bench-points-staff")
-    staff_user.groups.add(role_group(Role.STATION_STAFF))
-    Person.objects.create(
-        user=staff_user, name="压测民警", organisation=station, badge_key="bench-staff"
-    )
     return {
         "station": station,
-        "staff_user": staff_user,
-        "migrate_s": round(migrate_s, 1),
+        "staff_user": data.station_staff(station, "bench-points-staff"),
+        "migrate_s": migrate_s,
         "load_s": round(load_s, 1),
         "assignments": len(assigned),
     }
 
 
-def timed(fn, repeat=REPEAT, before=None):
-    """(median ms, queries of the last run, result of the last run). ``before``
-    runs ahead of each run, untimed (the cold page bumps the board's generation)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    fn()  # warm: the first run reads what later ones cache (posts, roles)
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
-            result = fn()
-            times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 1), len(captured), result
+def timed(fn, before=None, beside=None):
+    """The Timing (bench/people_data.py) of CONFIG.repeat runs after one untimed
+    run (which reads what later ones cache: posts, roles). ``before`` runs ahead
+    of each run, untimed (the cold page bumps the board's generation); ``beside``
+    (the hand-written SQL) ahead of each run, timed on its own."""
+    return data.timed(fn, CONFIG.repeat, warm_up=True, before=before, beside=beside)
 
 
 HAND_SQL = """
@@ -273,27 +188,48 @@ def measure(made, day):
     from django.test import Client
 
     from lms.certs.api_keys import api_key_create
+    from lms.certs.roster import load_posts
     from lms.people.selectors import people_visible_to
     from lms.points import board_cache, drawing
     from lms.points.scope import points_of_station
-    from lms.points.selectors import point_board
+    from lms.points.selectors import _counts, point_board
 
     station, user = made["station"], made["staff_user"]
     results = {}
-
-    def board():
-        return point_board(points_of_station(station), people_visible_to(user), day=day)
-
-    ms, queries, made_board = timed(board)
-    results["board"] = {"ms": ms, "queries": queries}
 
     def hand():
         with connection.cursor() as cursor:
             cursor.execute(HAND_SQL, {"station": station.pk, "day": day})
             return cursor.fetchall()
 
-    ms, queries, rows = timed(hand)
-    results["hand_sql"] = {"ms": ms, "queries": queries}
+    def board():
+        return point_board(points_of_station(station), people_visible_to(user), day=day)
+
+    posts = load_posts()[0]
+
+    def counts():
+        """The board's aggregate query alone (nothing laid out)."""
+        points, people = points_of_station(station), people_visible_to(user)
+        return _counts(points, people, posts, day, None)
+
+    def row(timing, **extra):
+        """A result: the median, queries and ratio to the hand-written SQL timed
+        alternately with it."""
+        return {
+            "ms": timing.ms,
+            "queries": timing.queries,
+            **extra,
+            "hand_sql_ms": timing.beside_ms,
+            "x_hand_sql": round(timing.ms / timing.beside_ms, 2),
+        }
+
+    hand_sql = timed(hand)
+    rows = hand_sql.result
+    results["hand_sql"] = {"ms": hand_sql.ms, "queries": hand_sql.queries}
+    board_timing = timed(board, beside=hand)
+    made_board = board_timing.result
+    results["board"] = row(board_timing)
+    results["board_counts_query"] = row(timed(counts, beside=hand))
     from_sql = {(pt, post): (n, d) for pt, post, n, d in rows}
     from_board = {
         (p.pk, c.post.pk): (c.assigned, c.deployable)
@@ -304,10 +240,9 @@ def measure(made, day):
     results["same_counts"] = from_sql == from_board
     results["short_points"] = len(made_board.short_points)
 
-    client = Client(HTTP_HOST=HOST)
+    client = Client(HTTP_HOST=data.HOST)
     client.force_login(user)
     date_q = f"?date={day.isoformat()}"
-    hand_ms = results["hand_sql"]["ms"]
     for name, url in (
         ("page", f"/points/{date_q}"),
         ("page_near", f"/points/{date_q}&near=22.53,114.04&radius=2"),
@@ -323,23 +258,22 @@ def measure(made, day):
         # or record change does), so the board is counted and the map drawn.
         # Warm: both read from the cache (lms/points/board_cache.py).
         for state, before in (("cold", board_cache.board_changed), ("warm", None)):
-            ms, queries, response = timed(get, before=before)
-            results[f"{name}_{state}"] = {
-                "ms": ms,
-                "queries": queries,
-                "bytes": len(response.content),
-                "x_hand_sql": round(ms / hand_ms, 2),
-            }
+            timing = timed(get, before=before, beside=hand)
+            results[f"{name}_{state}"] = row(timing, bytes=len(timing.result.content))
     entry = (
-        board_cache._pack(made_board),
-        drawing.points_map(made_board.points, day_query=date_q),
+        made_board.state(),
+        drawing.points_map(
+            made_board.points,
+            day_query=date_q,
+            zoom_query=drawing.zoom_query({"day": day}),
+        ),
     )
     results["cache"] = {
         "backend": settings.CACHES["default"]["BACKEND"],
         "entry_bytes": len(pickle.dumps(entry)),
     }
     _key, plaintext = api_key_create(station=station, name="压测", actor=user)
-    api = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+    api = Client(HTTP_HOST=data.HOST, HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
 
     def api_near():
         response = api.get(f"/api/v1/points{date_q}&near=22.53,114.04&post=BP1")
@@ -347,46 +281,23 @@ def measure(made, day):
             sys.exit(f"[points] /api/v1/points: {response.status_code}")
         return response
 
-    ms, queries, _response = timed(api_near)
-    results["api_near"] = {"ms": ms, "queries": queries}
+    results["api_near"] = row(timed(api_near, beside=hand))
     return results
 
 
 def main():
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     day = date.today()
-    say(
-        f"[points] fresh database {urlsplit(DB_URL).path.lstrip('/')}: {PEOPLE} people,"
-        f" {POINTS} points"
+    data.run(
+        CONFIG,
+        headline=f"{CONFIG.people} people, {POINTS} points",
+        setup=lambda: setup(day),
+        measure=lambda made: measure(made, day),
+        describe=lambda made: {
+            "points": POINTS,
+            "assignments": made["assignments"],
+            "day": day.isoformat(),
+        },
     )
-    db_create(DB_URL)
-    try:
-        made = setup(day)
-        say(f"[points] setup: migrate {made['migrate_s']} s, load {made['load_s']} s")
-        results = measure(made, day)
-    finally:
-        if KEEP_DB:
-            say("[points] BENCH_POINTS_KEEP_DB=1: database kept")
-        else:
-            db_drop(DB_URL)
-    out = {
-        "project": "shouwang",
-        "benchmark": "points",
-        "quick": QUICK,
-        "db": "postgres",
-        "nproc": os.cpu_count(),
-        "load_avg_after": os.getloadavg(),
-        "python": sys.version.split()[0],
-        "people": PEOPLE,
-        "points": POINTS,
-        "assignments": made["assignments"],
-        "day": day.isoformat(),
-        "setup": {k: made[k] for k in ("migrate_s", "load_s")},
-        "results": results,
-    }
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str))
-    say(json.dumps(out, indent=2, ensure_ascii=False, default=str))
-    say(f"[points] results in {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -29,72 +29,44 @@ Query counts come from CaptureQueriesContext. Results: BENCH_DIR/roster-results.
 --exports: step 5 alone; --no-baseline: without the old export path.
 """
 
-import json
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-QUICK = "--quick" in sys.argv
-EXPORTS_ONLY = "--exports" in sys.argv
-BASELINE = "--no-baseline" not in sys.argv
-DB_URL = os.environ.get(
-    "BENCH_ROSTER_DATABASE_URL",
-    "postgres://postgres@127.0.0.1:5432/shouwang_roster_bench",
-)
-os.environ["BENCH_DATABASE_URL"] = DB_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
-
-from bench.pg import db_create, db_drop  # noqa: E402
+from bench import people_data as data  # noqa: E402
 from bench.roster_exports import measure_exports  # noqa: E402
 
-BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/shouwang-bench"))  # noqa: S108
-PEOPLE = 10_000 if QUICK else int(os.environ.get("BENCH_ROSTER_PEOPLE", "100000"))
+CONFIG = data.configure("roster", "shouwang_roster_bench")
+EXPORTS_ONLY = "--exports" in sys.argv
+BASELINE = "--no-baseline" not in sys.argv
 STATIONS = int(os.environ.get("BENCH_ROSTER_STATIONS", "20"))
-REPEAT = int(os.environ.get("BENCH_ROSTER_REPEAT", "5"))
-KEEP_DB = os.environ.get("BENCH_ROSTER_KEEP_DB") == "1"
-RESULTS = BENCH_DIR / "roster-results.json"
 DAY = date(2026, 6, 1)
 RECORDS_PER_PERSON = 4
 TYPES = 6
-HOST = "127.0.0.1"  # the bench settings allow only loopback hosts
 
 
-def say(*parts):
-    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
-    sys.stdout.flush()
-
-
-# --- database -----------------------------------------------------------------
+def timed(fn):
+    """(median ms, queries of the last run, result of the last run)."""
+    return data.timed(fn, CONFIG.repeat)[:3]
 
 
 # --- data ---------------------------------------------------------------------
 
 
 def setup():
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    migrate_s = data.migrate()
     from django.db import connection
-    from django.utils import timezone
 
-    from lms.certs.models import Post, QualificationType
-    from lms.people.constants import OrganisationKind, Role
-    from lms.people.models import Organisation, Person, Team, User
-    from lms.people.services.roles import role_group
+    from lms.people.constants import OrganisationKind
+    from lms.people.models import Organisation, Team
 
-    t0 = time.perf_counter()
-    call_command("migrate", "--noinput", verbosity=0)
-    migrate_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     rng = random.Random(20260601)  # noqa: S311 (synthetic data)
     stations = Organisation.objects.bulk_create(
@@ -132,109 +104,47 @@ def setup():
     teams_of = {}
     for team in teams:
         teams_of.setdefault(team.organisation_id, []).append(team.pk)
-    types = QualificationType.objects.bulk_create(
-        QualificationType(code=f"BQ{t}", name=f"压测资格{t}", category="duty")
-        for t in range(TYPES)
-    )
-    for p, needs in enumerate([(0,), (0, 1), (0, 1, 2), (3,)]):
-        post = Post.objects.create(code=f"BP{p}", name=f"压测岗位{p}", sort_order=p)
-        post.required_types.set([types[t] for t in needs])
-        post.save()  # a ParentalManyToManyField writes on save
+    types = data.qualification_types(TYPES)
+    data.duty_posts(types, [(0,), (0, 1), (0, 1, 2), (3,)])
 
-    now = timezone.now()
     statuses = ["active"] * 16 + ["suspended", "revoked", "expired", "superseded"]
+
+    def record_of(t):
+        start = DAY - timedelta(days=rng.randint(-60, 1000))
+        until = None if t == 5 else start + timedelta(days=rng.choice((365, 730, 1095)))
+        return rng.choice(statuses), start, until
+
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(
-            "COPY people_person (name, phone, id_number_encrypted, id_number_last4,"
-            " gender, photo, kind, organisation_id, team_id, status, badge_key,"
-            " created_at, updated_at) FROM STDIN"
-        ) as copy:
-            for i in range(PEOPLE):
-                org = orgs[i % len(orgs)]
-                team = rng.choice(teams_of[org.pk]) if i % 3 else None
-                status = "active" if rng.random() < 0.93 else "left"
-                copy.write_row(
-                    (
-                        f"压测{i:06d}",
-                        "",
-                        "",
-                        f"{i % 10000:04d}",
-                        "",
-                        "",
-                        "guard",
-                        org.pk,
-                        team,
-                        status,
-                        f"bench{i}",
-                        now,
-                        now,
-                    )
-                )
-        cursor.execute("SELECT id FROM people_person ORDER BY id")
-        person_ids = [row[0] for row in cursor.fetchall()]
-        with raw.copy(
-            "COPY certs_qualificationrecord (serial, code, person_id,"
-            " qualification_type_id, status, issued_on, valid_from, valid_until,"
-            " evidence, status_reason, created_at) FROM STDIN"
-        ) as copy:
-            n = 0
-            for pk in person_ids:
-                for t in rng.sample(range(TYPES), RECORDS_PER_PERSON):
-                    start = DAY - timedelta(days=rng.randint(-60, 1000))
-                    until = (
-                        None
-                        if t == 5
-                        else start + timedelta(days=rng.choice((365, 730, 1095)))
-                    )
-                    copy.write_row(
-                        (
-                            f"B-{n:08d}",
-                            f"BC{n:010d}",
-                            pk,
-                            types[t].pk,
-                            rng.choice(statuses),
-                            start,
-                            start,
-                            until,
-                            "{}",
-                            "",
-                            now,
-                        )
-                    )
-                    n += 1
+        person_ids = data.copy_people(
+            cursor,
+            CONFIG.people,
+            organisation_of=lambda i: orgs[i % len(orgs)].pk,
+            team_of=lambda i: (
+                rng.choice(teams_of[orgs[i % len(orgs)].pk]) if i % 3 else None
+            ),
+            status_of=lambda: "active" if rng.random() < 0.93 else "left",
+        )
+        n = data.copy_records(
+            cursor,
+            person_ids,
+            types,
+            per_person=RECORDS_PER_PERSON,
+            rng=rng,
+            record_of=record_of,
+        )
         cursor.execute("ANALYZE")
     load_s = time.perf_counter() - t0
     station = stations[0]
-    staff_user = User.objects.create(username="bench-roster-staff")
-    staff_user.groups.add(role_group(Role.STATION_STAFF))
-    Person.objects.create(
-        user=staff_user, name="压测民警", organisation=station, badge_key="bench-staff"
-    )
     return {
         "station": station,
-        "staff_user": staff_user,
-        "migrate_s": round(migrate_s, 1),
+        "staff_user": data.station_staff(station, "bench-roster-staff"),
+        "migrate_s": migrate_s,
         "load_s": round(load_s, 1),
         "records": n,
     }
 
 
 # --- measuring ----------------------------------------------------------------
-
-
-def timed(fn, repeat=REPEAT):
-    """(median ms, queries of the last run, result of the last run)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
-            result = fn()
-            times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 1), len(captured), result
 
 
 HAND_SQL = """
@@ -367,12 +277,12 @@ def measure_selectors(made, scope, filters):
         "rows": len(all_rows),
         "deployable_somewhere": sum(r.deployable_anywhere for r in all_rows),
     }
-    say(f"[roster] selectors vs SQL: {out}")
+    data.say(f"[roster] selectors vs SQL: {out}")
 
     _key, plaintext = api_key_create(
         station=station, name="bench", actor=made["staff_user"]
     )
-    client = Client(HTTP_AUTHORIZATION=f"Api-Key {plaintext}", HTTP_HOST=HOST)
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {plaintext}", HTTP_HOST=data.HOST)
     for size in (50, 500):
         ms, queries, response = timed(
             lambda size=size: client.get("/api/v1/roster", {"page_size": size})
@@ -386,52 +296,31 @@ def measure_selectors(made, scope, filters):
             "queries": queries,
             "bytes": len(response.content),
         }
-    staff = Client(HTTP_HOST=HOST)
+    staff = Client(HTTP_HOST=data.HOST)
     staff.force_login(made["staff_user"])
     staff.get("/certs/roster/")
     ms, queries, response = timed(lambda: staff.get("/certs/roster/"))
     if response.status_code != 200:
         sys.exit(f"[roster] page: HTTP {response.status_code}")
     out["html_page"] = {"ms": ms, "queries": queries, "bytes": len(response.content)}
-    say(f"[roster] API and page: {out['api_page_50']} {out['html_page']}")
+    data.say(f"[roster] API and page: {out['api_page_50']} {out['html_page']}")
 
     return out
 
 
 def main():
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    say(
-        f"[roster] fresh database {urlsplit(DB_URL).path.lstrip('/')}: {PEOPLE} people,"
-        f" {PEOPLE * RECORDS_PER_PERSON} records, {STATIONS} stations"
+    data.run(
+        CONFIG,
+        headline=f"{CONFIG.people} people, {CONFIG.people * RECORDS_PER_PERSON}"
+        f" records, {STATIONS} stations",
+        setup=setup,
+        measure=measure,
+        describe=lambda made: {
+            "records": made["records"],
+            "stations": STATIONS,
+            "day": DAY.isoformat(),
+        },
     )
-    db_create(DB_URL)
-    try:
-        made = setup()
-        say(f"[roster] setup: migrate {made['migrate_s']} s, load {made['load_s']} s")
-        results = measure(made)
-    finally:
-        if KEEP_DB:
-            say("[roster] BENCH_ROSTER_KEEP_DB=1: database kept")
-        else:
-            db_drop(DB_URL)
-    out = {
-        "project": "shouwang",
-        "benchmark": "roster",
-        "quick": QUICK,
-        "db": "postgres",
-        "nproc": os.cpu_count(),
-        "load_avg_after": os.getloadavg(),
-        "python": sys.version.split()[0],
-        "people": PEOPLE,
-        "records": made["records"],
-        "stations": STATIONS,
-        "day": DAY.isoformat(),
-        "setup": {k: made[k] for k in ("migrate_s", "load_s")},
-        "results": results,
-    }
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str))
-    say(json.dumps(out, indent=2, ensure_ascii=False, default=str))
-    say(f"[roster] results in {RESULTS}")
 
 
 if __name__ == "__main__":

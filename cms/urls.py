@@ -34,7 +34,12 @@ class FaviconRedirect(RedirectView):
 
 
 urlpatterns = [
-    # Probes (cms/health.py): before everything, no session, no page tree.
+    # Printed in every drill's QR code (public contract): never change these.
+    # First: a burst of a thousand phones opens and posts them at once, and the
+    # patterns tried before a match cost every one of those requests.
+    path("c/<str:token>", drill_views.checkin, name="checkin"),
+    path("c/", drill_views.checkin_by_code, name="checkin_code"),
+    # Probes (cms/health.py): no session, no page tree.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
@@ -52,9 +57,6 @@ urlpatterns = [
     path("learn/", include("lms.courses.urls")),
     path("quizzes/", include("lms.quizzes.urls")),
     path("drills/", include("lms.drills.urls")),
-    # Printed in every drill's QR code (public contract): never change these.
-    path("c/<str:token>", drill_views.checkin, name="checkin"),
-    path("c/", drill_views.checkin_by_code, name="checkin_code"),
     # Qualifications: /v/<code> is printed on every certificate (public contract).
     path("", include("lms.certs.urls")),
     # Co-governance points, their map and dispatch API (lms/points).

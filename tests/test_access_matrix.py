@@ -338,6 +338,7 @@ SITE_FILL = {
     "point-assign": lambda s: {"code": s.objects[PointAssignment].point.code},
     "points-assignment-end": lambda s: {"pk": s.objects[PointAssignment].pk},
     "api-point": lambda s: {"code": s.objects[PointAssignment].point.code},
+    "points_setup_point": lambda s: {"code": s.objects[PointAssignment].point.code},
     "people_login_reset": lambda s: {"pk": s.objects[Person].pk},
     "people_badge_reset": lambda s: {"pk": s.objects[Person].pk},
     "wagtailadmin_editing_sessions:ping": lambda s: {
@@ -539,6 +540,13 @@ def test_those_who_see_everyone_see_the_other_station(demo, db, role):
     # so the walk above would see its holder's name if a scope let it through.
     history = client.get(reverse("wagtailadmin_reports:site_history"))
     assert "演示：证件待核查" in history.content.decode()
+    if role == Role.SITE_ADMIN:
+        # The points' set-up pages (site admins and station staff only).
+        point = other.objects[PointAssignment].point
+        setup = client.get(reverse("points_setup_index"), {"q": point.name})
+        assert point.name in setup.content.decode()
+        edit = client.get(reverse("points_setup_point", args=[point.code]))
+        assert point.name in edit.content.decode()
 
 
 def _refusal(response):

@@ -178,9 +178,12 @@ def point_people(point_id, day):
 # --- the query -------------------------------------------------------------------
 
 
-def _held_q(day):
-    return Q(status=Status.ACTIVE, valid_from__lte=day) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+def held_q(day, via=""):
+    """Q over QualificationRecord: held on ``day`` (``QualificationRecord.held_on``
+    in SQL). ``via`` reaches the records through a relation (``"qualifications__"``
+    from a person), for a FilteredRelation's condition."""
+    return Q(**{f"{via}status": Status.ACTIVE, f"{via}valid_from__lte": day}) & (
+        Q(**{f"{via}valid_until__isnull": True}) | Q(**{f"{via}valid_until__gte": day})
     )
 
 
@@ -188,7 +191,7 @@ def holds(type_id, day):
     """EXISTS: the outer person holds ``type_id`` on ``day``."""
     return Exists(
         QualificationRecord.objects.filter(
-            _held_q(day), person=OuterRef("pk"), qualification_type_id=type_id
+            held_q(day), person=OuterRef("pk"), qualification_type_id=type_id
         )
     )
 
@@ -235,7 +238,7 @@ def roster_query(scope, filters):
         people = people.filter(holds(filters.qualification_type, day))
     if filters.expiring_within is not None:
         expiring = QualificationRecord.objects.filter(
-            _held_q(day),
+            held_q(day),
             person=OuterRef("pk"),
             valid_until__lte=day + timedelta(days=filters.expiring_within),
         )
@@ -409,15 +412,8 @@ def roster_coverage(query):
         people = people.annotate(
             held=FilteredRelation(
                 "qualifications",
-                condition=Q(
-                    qualifications__status=Status.ACTIVE,
-                    qualifications__valid_from__lte=day,
-                    qualifications__qualification_type_id__in=type_ids,
-                )
-                & (
-                    Q(qualifications__valid_until__isnull=True)
-                    | Q(qualifications__valid_until__gte=day)
-                ),
+                condition=held_q(day, "qualifications__")
+                & Q(qualifications__qualification_type_id__in=type_ids),
             )
         )
     flags = {

@@ -49,6 +49,22 @@ def manages_everyone(user):
     return user.is_superuser or Role.SITE_ADMIN in user_roles(user)
 
 
+def starts_in_admin(user):
+    """Where a sign-in without ``next`` lands: the admin for those whose work is
+    there (authors, managers, organisation admins, site admins). Station staff
+    open the admin only at a desk, to set up their points; their daily work (the
+    roster, the scanner, on a phone) starts on the site's home page, as a
+    trainee's does."""
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    roles = user_roles(user)
+    station_only = Role.STATION_STAFF in roles and roles <= {
+        Role.STATION_STAFF,
+        Role.TRAINEE,
+    }
+    return user.is_superuser or not station_only
+
+
 def _organisation_scope(user):
     """Q over Organisation for the organisations the user may read, or None for all."""
     if sees_everyone(user):

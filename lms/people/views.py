@@ -62,7 +62,7 @@ class LoginView(auth_views.LoginView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_default_redirect_url(self):
-        if self.request.user.has_perm("wagtailadmin.access_admin"):
+        if selectors.starts_in_admin(self.request.user):
             return reverse("wagtailadmin_home")
         return super().get_default_redirect_url()
 

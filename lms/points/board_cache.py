@@ -29,7 +29,6 @@ lms/core/site_cache.py):
 
 import hashlib
 import uuid
-from collections.abc import Sequence
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -37,12 +36,11 @@ from django.db import transaction
 from django.utils.translation import get_language
 
 from lms.points import drawing
-from lms.points.constants import EXPIRY_WINDOWS
-from lms.points.selectors import PointRow, PostCount, point_board
+from lms.points.selectors import Board, point_board
 
 GENERATION_KEY = "shouwang:points-board-generation"
 # The entry's layout is in the key: a deploy that changes it never reads an old one.
-KEY = "shouwang:points-board:v2:{}:{}"
+KEY = "shouwang:points-board:v3:{}:{}"
 TIMEOUT = 5 * 60
 # A generation that expires only makes the entries stamped with it unreachable.
 GENERATION_TIMEOUT = 24 * 60 * 60
@@ -97,98 +95,20 @@ def _key(token, points, people, options, day_query):
 
 def board_and_map(points, people, *, day_query, **options):
     """(``point_board(points, people, **options)``, its SVG map), from the cache
-    when the same scope and arguments were counted since the last change (then the
-    board is a ``CachedBoard``, which shows the same)."""
+    when the same scope and arguments were counted since the last change."""
     token = generation()
     key = _key(token, points, people, options, day_query) if token else None
     if key is not None:
         found = cache.get(key)
         if found is not None:
-            return CachedBoard(*found[0]), found[1]
+            return Board(*found[0]), found[1]
     board = point_board(points, people, **options)
-    svg = drawing.points_map(board.points, day_query=day_query)
-    if key is not None:
-        cache.set(key, (_pack(board), svg), TIMEOUT)
-    return board, svg
-
-
-# --- the board as it is kept ------------------------------------------------------
-# A Board of 2,000 points is some 14,000 objects (rows, counts per post, their
-# lapsing dicts): unpickling them took longer than the page's whole budget on a
-# loaded machine (Python's garbage collector walks the heap as they are made). It
-# is kept as one flat tuple per point instead, and only the rows a page shows (50)
-# become PointRows again.
-
-
-def _pack(board):
-    index = {post.pk: i for i, post in enumerate(board.posts)}
-    rows = tuple(
-        (
-            p.pk,
-            p.code,
-            p.name,
-            p.category,
-            p.latitude,
-            p.longitude,
-            p.distance_km,
-            p.gap > 0,  # PointRow.state: short when any gap
-            tuple(
-                n
-                for c in p.posts
-                for n in (
-                    index[c.post.pk],
-                    c.need,
-                    c.assigned,
-                    c.deployable,
-                    *(c.lapsing.get(days, 0) for days in EXPIRY_WINDOWS),
-                )
-            ),
-        )
-        for p in board.points
+    svg = drawing.points_map(
+        board.points, day_query=day_query, zoom_query=drawing.zoom_query(options)
     )
-    return board.day, board.posts, board.totals, board.organisations, rows, board.gap
-
-
-class Rows(Sequence):
-    """Packed point rows, unpacked into PointRows as they are read (a paginator
-    reads its page's)."""
-
-    def __init__(self, rows, posts):
-        self.rows, self.posts = rows, posts
-
-    def __len__(self):
-        return len(self.rows)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._unpack(row) for row in self.rows[index]]
-        return self._unpack(self.rows[index])
-
-    def _unpack(self, row):
-        pk, code, name, category, lat, lon, distance, _short, flat = row
-        width = 4 + len(EXPIRY_WINDOWS)
-        posts = [
-            PostCount(
-                self.posts[flat[i]],
-                need=flat[i + 1],
-                assigned=flat[i + 2],
-                deployable=flat[i + 3],
-                lapsing=dict(zip(EXPIRY_WINDOWS, flat[i + 4 : i + width], strict=True)),
-            )
-            for i in range(0, len(flat), width)
-        ]
-        return PointRow(pk, code, name, category, lat, lon, posts, distance)
-
-
-class CachedBoard:
-    """What ``Board`` offers the pages, read from the cache."""
-
-    def __init__(self, day, posts, totals, organisations, rows, gap):
-        self.day, self.posts, self.totals = day, posts, totals
-        self.organisations, self.gap = organisations, gap
-        self.points = Rows(rows, posts)
-        self.short_points = Rows(tuple(r for r in rows if r[7]), posts)
-
-    @property
-    def need(self):
-        return sum(c.need for c in self.totals)
+    if key is not None:
+        # The board's state: its points are flat tuples (selectors.PointRow), which
+        # unpickle in well under a millisecond where objects per point and post
+        # took longer than the page's budget.
+        cache.set(key, (board.state(), svg), TIMEOUT)
+    return board, svg

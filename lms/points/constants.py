@@ -30,8 +30,16 @@ class AuditAction:
     END = "shouwang.points.end"
     IMPORT = "shouwang.points.import"
     NEED_SET = "shouwang.points.need"
+    NEED_REMOVE = "shouwang.points.need-remove"
     SITE_SET = "shouwang.points.site"
 
+
+# The most deployable guards one need may ask for: a post of a point, or of every
+# point of a category. Above it a figure is a typing slip (20 for 2).
+MAX_GUARDS = 999
+# Decimal places of a stored coordinate (PointSite): 0.000001 degree is about
+# 0.1 m, finer than any GPS fix; finer input is rounded, not refused.
+COORDINATE_PLACES = 6
 
 # Dispatch: the radius searched around ``near=`` when none is given, and the most.
 DEFAULT_RADIUS_KM = 3

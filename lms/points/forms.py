@@ -1,4 +1,9 @@
-"""Forms of the points pages: the board's filters, assigning, ending, import."""
+"""Forms of the points pages (the board's filters, assigning, ending, import) and
+of the admin's set-up pages (a point's location and needs, the categories')."""
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.certs.models import Post, QualificationType
 from lms.people import crypto, idnumber
-from lms.points.constants import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, AssignmentEnd
+from lms.people.constants import PointCategory
+from lms.points.constants import (
+    COORDINATE_PLACES,
+    DEFAULT_RADIUS_KM,
+    MAX_GUARDS,
+    MAX_RADIUS_KM,
+    AssignmentEnd,
+)
 
 
 def parse_near(text):
@@ -132,3 +144,179 @@ class EndForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
     dry_run = forms.BooleanField(label=_("Check only"), required=False)
+
+
+# -- the admin's set-up pages (lms/points/admin_views.py) ---------------------------
+
+# The most decimal places a typed coordinate keeps; finer input is rounded.
+QUANTUM = Decimal(1).scaleb(-COORDINATE_PLACES)
+RANGES = {"latitude": (-90, 90), "longitude": (-180, 180)}
+
+
+def _plain(text):
+    """What a person typed, with a Chinese input method's full-width digits and
+    punctuation (２２．５４，１１４．０３) made plain, and a degree sign dropped."""
+    return unicodedata.normalize("NFKC", text or "").strip().rstrip("°").strip()
+
+
+def _degrees(text, name):
+    """A coordinate in degrees within its range, rounded to what is stored; or
+    ValidationError saying what is wrong."""
+    low, high = RANGES[name]
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError(
+            _("Give decimal degrees, e.g. 22.5445 (not degrees and minutes).")
+        )
+    if not low <= value <= high:
+        if name == "latitude":
+            raise ValidationError(
+                _("A latitude is from -90 to 90 degrees (south is negative).")
+            )
+        raise ValidationError(
+            _("A longitude is from -180 to 180 degrees (west is negative).")
+        )
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _coordinate_field(label, help_text):
+    # Text, not a DecimalField: a pasted pair, full-width digits and finer
+    # decimals than are stored are read by the form's clean(), not refused.
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
+class PointLocationForm(forms.Form):
+    """Where a point is: WGS-84/CGCS2000 decimal degrees. Both or neither; a
+    point that has a location keeps one. "22.5445,114.0325" pasted into the
+    latitude box (as 天地图 copies a position) fills both."""
+
+    latitude = _coordinate_field(
+        _("Latitude"), _("North positive, e.g. 22.5445 in Shenzhen.")
+    )
+    longitude = _coordinate_field(
+        _("Longitude"), _("East positive, e.g. 114.0325 in Shenzhen.")
+    )
+
+    def __init__(self, *args, placed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placed = placed
+
+    def clean(self):
+        data = super().clean()
+        texts = {name: _plain(data.get(name)) for name in RANGES}
+        # Which box each value was typed in: a pasted pair's errors go to the
+        # latitude box that holds it, not to the empty longitude box.
+        typed_in = {name: name for name in RANGES}
+        pair = re.split(r"\s*[,;\s]\s*", texts["latitude"])
+        if len(pair) == 2 and not texts["longitude"]:
+            texts["latitude"], texts["longitude"] = pair
+            typed_in["longitude"] = "latitude"
+        given = [name for name, text in texts.items() if text]
+        if not given:
+            if self.placed:
+                raise ValidationError(
+                    _("A placed point keeps its location: correct the numbers.")
+                )
+            data.update(latitude=None, longitude=None)
+            return data
+        for name, text in texts.items():
+            if not text:
+                self.add_error(name, _("Give both latitude and longitude."))
+                continue
+            try:
+                data[name] = _degrees(text, name)
+            except ValidationError as error:
+                self.add_error(typed_in[name], error)
+        if self.has_error("latitude") and self._swapped(texts):
+            self.add_error(
+                None,
+                _("Latitude and longitude look swapped: latitude comes first."),
+            )
+        return data
+
+    @staticmethod
+    def _swapped(texts):
+        try:
+            latitude, longitude = (Decimal(texts[n]) for n in ("latitude", "longitude"))
+        except InvalidOperation:
+            return False
+        return abs(latitude) > 90 and abs(longitude) <= 90
+
+
+def _guards_field(label, placeholder=None):
+    attrs = {"min": 0, "max": MAX_GUARDS, "inputmode": "numeric"}
+    if placeholder is not None:
+        attrs["placeholder"] = placeholder
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_GUARDS,
+        widget=forms.NumberInput(attrs=attrs),
+        error_messages={
+            "invalid": _("Give a whole number of guards, or leave it empty."),
+            "min_value": _("A need is 0 guards or more."),
+            "max_value": _("At most %(limit_value)s guards."),
+        },
+    )
+
+
+class PointNeedsForm(forms.Form):
+    """A point's own need per post (``need_<post pk>``): empty follows the point's
+    category (shown as the placeholder), 0 needs nobody there."""
+
+    def __init__(self, *args, posts, inherited, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.posts = list(posts)
+        for post in self.posts:
+            figure = inherited.get(post.pk)
+            self.fields[f"need_{post.pk}"] = _guards_field(
+                post.name, placeholder="" if figure is None else str(figure)
+            )
+
+    def needs(self):
+        """post -> the point's own figure or None (follow the category)."""
+        return {post: self.cleaned_data[f"need_{post.pk}"] for post in self.posts}
+
+
+class CategoryNeedsForm(forms.Form):
+    """Every category's need per post (``need_<category>_<post pk>``); empty: no
+    need."""
+
+    def __init__(self, *args, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.posts = list(posts)
+        for category in PointCategory:
+            for post in self.posts:
+                self.fields[f"need_{category}_{post.pk}"] = _guards_field(
+                    f"{category.label} · {post.name}"
+                )
+
+    def needs(self):
+        """(category, post) -> guards or None."""
+        return {
+            (category.value, post): self.cleaned_data[f"need_{category}_{post.pk}"]
+            for category in PointCategory
+            for post in self.posts
+        }
+
+
+class SetupFilterForm(forms.Form):
+    """The set-up listing's filters."""
+
+    q = forms.CharField(label=_("Name or code"), required=False)
+    category = forms.ChoiceField(
+        label=_("Point category"),
+        required=False,
+        choices=[("", _("All categories")), *PointCategory.choices],
+    )
+    unplaced = forms.BooleanField(label=_("Only points not placed"), required=False)

@@ -110,12 +110,19 @@ class PointNeed(models.Model):
             raise ValidationError(_("Give either a category or a point, not both."))
 
 
+def in_force_q(day, via=""):
+    """Q over PointAssignment: in force on ``day`` (an empty end means
+    open-ended). ``via`` reaches the assignments through a relation
+    (``"point_assignments__"`` from a person), for a FilteredRelation."""
+    return Q(**{f"{via}valid_from__lte": day}) & (
+        Q(**{f"{via}valid_until__isnull": True}) | Q(**{f"{via}valid_until__gte": day})
+    )
+
+
 class PointAssignmentQuerySet(models.QuerySet):
     def on(self, day):
-        """Assignments in force on ``day`` (an empty end means open-ended)."""
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        )
+        """Assignments in force on ``day``."""
+        return self.filter(in_force_q(day))
 
 
 class PointAssignment(models.Model):

@@ -7,6 +7,10 @@
 * organisation admins read the points where their own people serve (and their own
   organisation, when it is a point) and assign their own people to the points of
   their organisation's station;
+* where a point is and what it needs (definitions the coverage is measured
+  against) are set by site admins for every point and every category, and by
+  station staff for their station's points; organisation admins, whose guards
+  are counted against the need, do not set it;
 * counts on every page are over the people the reader may see, never more.
 """
 
@@ -111,3 +115,29 @@ def may_edit_points(user):
         or _station_of(user) is not None
         or _admin_organisation(user) is not None
     )
+
+
+def points_definable_by(user):
+    """The points whose location and needs a user may set
+    (``lms.points.services``, the admin's set-up pages)."""
+    if not user.is_authenticated:
+        return all_points().none()
+    if manages_everyone(user):
+        return all_points()
+    station = _station_of(user)
+    if station is None:
+        return all_points().none()
+    return all_points().filter(supervising_station_id=station)
+
+
+def may_define_points(user):
+    """Whether the user sets any point's location or needs (the admin's menu)."""
+    return user.is_authenticated and (
+        manages_everyone(user) or _station_of(user) is not None
+    )
+
+
+def may_define_categories(user):
+    """Whether the user sets the needs of a whole category: they hold at every
+    station's points, so only site admins."""
+    return user.is_authenticated and manages_everyone(user)

@@ -1,44 +1,45 @@
 """Reads for the points pages, the dispatch API and the dashboard.
 
 The budget (DESIGN.md): ``/points/`` of a station with 2,000 points and 100,000
-people in a constant number of queries. ``point_board`` therefore reads
+people in ≤ 100 ms and a constant number of queries, also when the board is not in
+the cache (lms/points/board_cache.py). ``point_board`` therefore reads
 
-1. the points with their location (one query, a LEFT JOIN),
-2. the posts and their required types (two queries, the roster's ``load_posts``),
+1. the posts and their required types (two queries, the roster's ``load_posts``),
+2. the points with their location (one query, a LEFT JOIN),
 3. the needs (one query),
-4. the assignments in force on the day (one row each), which of their people the
-   reader may see, and the active records of the people assigned (three queries),
-   from which Python counts per point, post
-   and employer: assigned, deployable that day, and deployable that day but no
-   longer in 30 and 60 days (qualifications lapsing),
-5. the employers' names (one query),
+4. the counts per point, post and employer (one aggregate query, ``_counts``):
+   assigned, deployable that day, and deployable that day but no longer in 30 and
+   60 days (qualifications lapsing), with the employer's name,
 
-and rolls the counts up per point, per organisation and per post in Python.
-"Deployable" is the roster's rule (active, and holding every type the post
-requires on the day); tests/points compare the board with the roster's verdicts
-and bench/points.py with hand-written SQL.
+and lays each point out as one flat ``PointRow`` (a tuple), totals per post and
+per organisation beside them. "Deployable" is the roster's rule (active, and
+holding every type the post requires on the day); tests/points compare the board
+with the roster's verdicts and with a count in Python, bench/points.py with
+hand-written SQL.
 """
 
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property
+from functools import cached_property, reduce
+from operator import or_
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Q, Value
 
-from lms.certs.constants import Status
-from lms.certs.models import QualificationRecord
 from lms.certs.roster import (
     RosterFilters,
+    held_q,
     load_posts,
     roster_query,
     roster_rows,
 )
 from lms.people.constants import PersonStatus
-from lms.people.models import Organisation
 from lms.points.constants import EXPIRY_WINDOWS, Coverage
-from lms.points.models import PointAssignment, PointNeed
+from lms.points.models import PointAssignment, PointNeed, in_force_q
 
 EARTH_KM = 6371.0088
 
@@ -61,40 +62,53 @@ class PostCount:
     def gap(self):
         return max(0, self.need - self.deployable)
 
-    def add(self, other):
-        self.need += other.need
-        self.assigned += other.assigned
-        self.deployable += other.deployable
-        for days, count in other.lapsing.items():
-            self.lapsing[days] = self.lapsing.get(days, 0) + count
+
+# A point's counts for one post, flat in PointRow.counts: the PostRule, need,
+# assigned, deployable, then how many drop out in each of EXPIRY_WINDOWS.
+COUNT_WIDTH = 4 + len(EXPIRY_WINDOWS)
 
 
-@dataclass
-class PointRow:
+class PointRow(NamedTuple):
+    """One point of a board, as one flat tuple.
+
+    A board of 2,000 points is 2,000 of these, not some 14,000 objects (a row,
+    a PostCount per post, their lapsing dicts): building those took longer than
+    counting, and unpickling them from the cache longer than the page's budget
+    (Python's garbage collector walks the heap as they are made;
+    docs/benchmarks.md). The map reads the fields; ``posts`` makes PostCounts for
+    the rows a page or the API shows."""
+
     pk: int
     code: str
     name: str
     category: str
     latitude: float | None
     longitude: float | None
-    posts: list = field(default_factory=list)  # PostCount with a need or people
-    distance_km: float | None = None
+    distance_km: float | None
+    need: int
+    deployable: int  # towards the need: per post at most its need
+    gap: int
+    counts: tuple  # COUNT_WIDTH values per post with a need or people
 
     @property
-    def need(self):
-        return sum(c.need for c in self.posts)
-
-    @property
-    def deployable(self):
-        return sum(min(c.deployable, c.need) if c.need else 0 for c in self.posts)
-
-    @property
-    def gap(self):
-        return sum(c.gap for c in self.posts)
+    def posts(self):
+        counts = self.counts
+        return [
+            PostCount(
+                counts[i],
+                need=counts[i + 1],
+                assigned=counts[i + 2],
+                deployable=counts[i + 3],
+                lapsing=dict(
+                    zip(EXPIRY_WINDOWS, counts[i + 4 : i + COUNT_WIDTH], strict=True)
+                ),
+            )
+            for i in range(0, len(counts), COUNT_WIDTH)
+        ]
 
     @property
     def assigned(self):
-        return sum(c.assigned for c in self.posts)
+        return sum(self.counts[2::COUNT_WIDTH])
 
     @property
     def state(self):
@@ -114,14 +128,18 @@ class OrganisationRow:
 class Board:
     day: object
     posts: list  # PostRules shown
-    points: list  # PointRow
+    points: tuple  # PointRow
     totals: list  # PostCount per post
     organisations: list  # OrganisationRow
+
+    def state(self):
+        """What the cache keeps (lms/points/board_cache.py): ``Board(*state)``."""
+        return self.day, self.posts, self.points, self.totals, self.organisations
 
     @cached_property
     def short_points(self):
         # Read three times by a page; a Board is complete when it is returned.
-        return [p for p in self.points if p.state == Coverage.SHORT]
+        return [p for p in self.points if p.gap]
 
     @property
     def need(self):
@@ -132,86 +150,97 @@ class Board:
         return sum(p.gap for p in self.points)
 
 
-def _counts(points, people, posts, day, extra_type):
-    """Per (point, post, employer): the people assigned on ``day``, how many are
-    deployable, and how many of those no longer are after each expiry window.
+def _held(type_id, day):
+    """A person's record of ``type_id`` held on ``day`` (the roster's rule,
+    ``held_q``), as a LEFT JOIN. A person has at most one active record of a type
+    (the ``certs_one_current_record`` constraint), so the join adds no rows."""
+    return FilteredRelation(
+        "qualifications",
+        condition=held_q(day, "qualifications__")
+        & Q(qualifications__qualification_type_id=type_id),
+    )
 
-    Two queries whatever the size: the assignments in force (one row each), and
-    the active records of the assigned people for the types that matter. The
-    verdicts are then made in Python with the roster's rule (a person is
-    deployable for a post when active and holding every type it requires, a
-    record being held on a day as ``QualificationRecord.held_on`` says). An
-    ``EXISTS`` per assignment, post and day made PostgreSQL take 10 s for 2,000
-    points; this takes milliseconds (docs/benchmarks.md)."""
+
+def _counts(points, people, posts, day, extra_type):
+    """Rows of (point, post, employer, employer's name, assigned, deployable,
+    no longer deployable after each expiry window), counted by the database in
+    one aggregate query.
+
+    From the reader's people (``people``: their scope applies to the person rows
+    themselves), joined to their assignments in force at ``points`` on the posts
+    shown, and once per type a post requires (plus ``extra_type``) to the record
+    of that type they hold on ``day`` (FilteredRelations: LEFT JOINs, each an
+    index probe of ``certs_one_current_record``). A row's person is deployable
+    for its post when active and every type the post requires is joined: the
+    roster's ``deployable_q`` without an ``EXISTS`` per person, post and type
+    (10 s on PostgreSQL for 2,000 points). Deployable today but not in n days: a
+    required record ends before day + n (a record held today has started; no
+    other can take over, there is one active record per type). COUNT(DISTINCT):
+    a person assigned twice to the same point and post counts once."""
     if not posts:
-        return {}
-    assignments = (
-        PointAssignment.objects.on(day)
-        .filter(point__in=points.values("pk"))
-        .filter(post_id__in=[post.pk for post in posts])
+        return []
+    extra = (extra_type,) if extra_type is not None else ()
+    needed = {post.pk: tuple(dict.fromkeys(post.type_ids + extra)) for post in posts}
+    type_ids = sorted({t for types in needed.values() for t in types})
+    deployable = reduce(
+        or_,
+        (
+            Q(
+                assignment__post_id=post_id,
+                status=PersonStatus.ACTIVE,
+                **{f"held_{t}__isnull": False for t in types},
+            )
+            for post_id, types in needed.items()
+        ),
     )
-    # The reader's scope as its own query over the assigned people only: as a
-    # subquery of the assignments, PostgreSQL hashed every person of the scope
-    # (100,000) for a few thousand assignments.
-    allowed = set(
-        people.filter(pk__in=assignments.values("person_id"))
-        .order_by()
-        .values_list("pk", flat=True)
+
+    def lapsing(days):
+        when = day + timedelta(days=days)
+        ends = [
+            Q(assignment__post_id=post_id)
+            & reduce(or_, (Q(**{f"held_{t}__valid_until__lt": when}) for t in types))
+            for post_id, types in needed.items()
+            if types
+        ]
+        if not ends:  # no post requires anything: nobody lapses
+            return Value(0)
+        return Count("pk", distinct=True, filter=deployable & reduce(or_, ends))
+
+    windows = {f"lapsing_{days}": lapsing(days) for days in EXPIRY_WINDOWS}
+    group = (
+        "assignment__point_id",
+        "assignment__post_id",
+        "organisation_id",
+        "organisation__name",
     )
-    rows = [
-        row
-        for row in assignments.values_list(
-            "point_id",
-            "post_id",
-            "person_id",
-            "person__organisation_id",
-            "person__status",
-        ).order_by()
-        if row[2] in allowed
-    ]
-    days = [day] + [day + timedelta(days=d) for d in EXPIRY_WINDOWS]
-    type_ids = {t for post in posts for t in post.type_ids}
-    if extra_type is not None:
-        type_ids.add(extra_type)
-    # (person, type) -> bit i set when held on days[i].
-    held = defaultdict(int)
-    records = QualificationRecord.objects.filter(
-        person__in=assignments.values("person_id"),
-        qualification_type_id__in=type_ids,
-        status=Status.ACTIVE,
-        valid_from__lte=days[-1],
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-    for person_id, type_id, start, end in records.values_list(
-        "person_id", "qualification_type_id", "valid_from", "valid_until"
-    ).order_by():
-        bits = 0
-        for i, when in enumerate(days):
-            if start <= when and (end is None or when <= end):
-                bits |= 1 << i
-        held[person_id, type_id] |= bits
-    every_day = (1 << len(days)) - 1
-    needed = {
-        post.pk: post.type_ids + ((extra_type,) if extra_type is not None else ())
-        for post in posts
-    }
-    width = len(days) + 1
-    cells = {}
-    # set(): a person assigned twice to the same point and post counts once.
-    for point_id, post_id, person_id, organisation_id, status in set(rows):
-        bits = every_day if status == PersonStatus.ACTIVE else 0
-        for type_id in needed[post_id]:
-            bits &= held.get((person_id, type_id), 0)
-        key = (point_id, post_id, organisation_id)
-        cell = cells.get(key)
-        if cell is None:
-            cell = cells[key] = [0] * width
-        cell[0] += 1
-        if bits & 1:
-            cell[1] += 1
-            for i in range(1, len(days)):
-                if not bits & (1 << i):
-                    cell[i + 1] += 1
-    return cells
+    counted = (
+        people.order_by()
+        .alias(
+            assignment=FilteredRelation(
+                "point_assignments",
+                condition=in_force_q(day, "point_assignments__")
+                & Q(point_assignments__post_id__in=list(needed)),
+            ),
+            **{f"held_{t}": _held(t, day) for t in type_ids},
+        )
+        .filter(assignment__point__in=points.values("pk"))
+        .values(*group)
+        .annotate(
+            assigned=Count("pk", distinct=True),
+            deployable=Count("pk", distinct=True, filter=deployable),
+            **windows,
+        )
+        .values_list(*group, "assigned", "deployable", *windows)
+    )
+    # The ORM's own SQL, run on a cursor: its rows are plain numbers already,
+    # and Django's converters (an int() per count) took 4 ms of 5,400 rows.
+    try:
+        sql, params = counted.query.sql_with_params()
+    except EmptyResultSet:  # nobody to count (an empty scope)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _needs(points, posts):
@@ -220,11 +249,13 @@ def _needs(points, posts):
     rows = PointNeed.objects.filter(post_id__in=[post.pk for post in posts]).filter(
         Q(point__isnull=True) | Q(point__in=points.values("pk"))
     )
-    for need in rows.values("category", "point_id", "post_id", "guards"):
-        if need["point_id"]:
-            by_point[need["point_id"], need["post_id"]] = need["guards"]
+    for category, point_id, post_id, guards in rows.values_list(
+        "category", "point_id", "post_id", "guards"
+    ):
+        if point_id:
+            by_point[point_id, post_id] = guards
         else:
-            by_category[need["category"], need["post_id"]] = need["guards"]
+            by_category[category, post_id] = guards
     return by_category, by_point
 
 
@@ -250,6 +281,22 @@ def _box(near, radius_km):
     }
 
 
+def _summed(cells):
+    """One counter tuple from the rows of one point and post (one per employer)."""
+    return cells[0] if len(cells) == 1 else tuple(map(sum, zip(*cells, strict=True)))
+
+
+def _post_count(post, cell, need=0):
+    """A PostCount from a counter tuple (assigned, deployable, *lapsing)."""
+    return PostCount(
+        post,
+        need=need,
+        assigned=cell[0],
+        deployable=cell[1],
+        lapsing=dict(zip(EXPIRY_WINDOWS, cell[2:], strict=True)),
+    )
+
+
 def point_board(
     points,
     people,
@@ -268,86 +315,82 @@ def point_board(
     posts = [p for p in all_posts if post is None or p.pk == post]
     if near is not None:
         points = points.filter(**_box(near, radius_km))
-    point_values = list(
-        points.order_by("code").values(
-            "pk", "code", "name", "point_category", "site__latitude", "site__longitude"
-        )
+    point_values = points.order_by("code").values_list(
+        "pk", "code", "name", "point_category", "site__latitude", "site__longitude"
     )
     by_category, by_point = _needs(points, posts)
-    counts = {}  # (point, post) -> [assigned, deployable, lapsing...]
-    per_org = defaultdict(dict)  # organisation -> post -> the same
-    for (point_id, post_id, org_id), cell in _counts(
-        points, people, posts, day, qualification
-    ).items():
-        for table, key in ((counts, (point_id, post_id)), (per_org[org_id], post_id)):
-            total = table.get(key)
-            if total is None:
-                table[key] = list(cell)
-            else:
-                for i, n in enumerate(cell):
-                    total[i] += n
-    rows, totals = [], {p.pk: PostCount(p) for p in posts}
-    for value in point_values:
-        lat, lon = value["site__latitude"], value["site__longitude"]
-        row = PointRow(
-            value["pk"],
-            value["code"],
-            value["name"],
-            value["point_category"],
-            float(lat) if lat is not None else None,
-            float(lon) if lon is not None else None,
-        )
+    at_point = defaultdict(list)  # (point, post) -> counters, one per employer
+    per_org = defaultdict(list)  # (organisation, post) -> counters, one per point
+    names = {}
+    for row in _counts(points, people, posts, day, qualification):
+        cell = row[4:]
+        at_point[row[0], row[1]].append(cell)
+        per_org[row[2], row[1]].append(cell)
+        names[row[2]] = row[3]
+    nobody = (0,) * (2 + len(EXPIRY_WINDOWS))
+    shown = defaultdict(list)  # post -> (need, *counters) of every point shown
+    rows = []
+    # Local names: this loop runs once per point and post (6,000 times).
+    point_need_of, category_need_of = by_point.get, by_category.get
+    cells_of, rules = at_point.get, [(rule, rule.pk, shown[rule.pk]) for rule in posts]
+    for pk, code, name, category, lat, lon in point_values:
+        distance = None
+        if lat is not None:
+            lat, lon = float(lat), float(lon)
         if near is not None:
             if lat is None:
                 continue
-            row.distance_km = _distance_km(
-                near[0], near[1], row.latitude, row.longitude
-            )
-            if row.distance_km > radius_km:
+            distance = _distance_km(near[0], near[1], lat, lon)
+            if distance > radius_km:
                 continue
-        for post_rule in posts:
-            need = by_point.get(
-                (row.pk, post_rule.pk),
-                by_category.get((row.category, post_rule.pk), 0),
+        flat, point_need, point_deployable, point_gap = [], 0, 0, 0
+        for rule, post_id, totals_of_post in rules:
+            need = point_need_of((pk, post_id))
+            if need is None:
+                need = category_need_of((category, post_id), 0)
+            cells = cells_of((pk, post_id))
+            if cells is None:
+                if not need:
+                    continue
+                cell = nobody
+            else:
+                cell = _summed(cells)
+            flat += (rule, need, *cell)
+            totals_of_post.append((need, *cell))
+            if need:
+                point_need += need
+                point_deployable += min(cell[1], need)
+                point_gap += max(0, need - cell[1])
+        rows.append(
+            PointRow(
+                pk,
+                code,
+                name,
+                category,
+                lat,
+                lon,
+                distance,
+                point_need,
+                point_deployable,
+                point_gap,
+                tuple(flat),
             )
-            cell = counts.get((row.pk, post_rule.pk))
-            if not need and cell is None:
-                continue
-            count = _post_count(post_rule, cell, need)
-            row.posts.append(count)
-            totals[post_rule.pk].add(count)
-        rows.append(row)
+        )
     if near is not None:
         rows.sort(key=lambda r: (r.distance_km, r.code))
-    names = (
-        dict(
-            Organisation.objects.filter(pk__in=list(per_org)).values_list("pk", "name")
-        )
-        if per_org
-        else {}
-    )
+    totals = []
+    for rule in posts:
+        need, *cell = _summed(shown[rule.pk]) if shown[rule.pk] else (0, *nobody)
+        totals.append(_post_count(rule, cell, need))
     organisations = [
         OrganisationRow(
             pk,
-            names.get(pk, ""),
-            [_post_count(p, by_post.get(p.pk)) for p in posts],
+            name,
+            [_post_count(p, _summed(per_org.get((pk, p.pk), [nobody]))) for p in posts],
         )
-        for pk, by_post in sorted(per_org.items(), key=lambda i: names.get(i[0], ""))
+        for name, pk in sorted((name, pk) for pk, name in names.items())
     ]
-    return Board(day, posts, rows, [totals[p.pk] for p in posts], organisations)
-
-
-def _post_count(post, cell, need=0):
-    """A PostCount from a counter list (or None: nobody)."""
-    if cell is None:
-        return PostCount(post, need=need, lapsing=dict.fromkeys(EXPIRY_WINDOWS, 0))
-    return PostCount(
-        post,
-        need=need,
-        assigned=cell[0],
-        deployable=cell[1],
-        lapsing=dict(zip(EXPIRY_WINDOWS, cell[2:], strict=True)),
-    )
+    return Board(day, posts, tuple(rows), totals, organisations)
 
 
 # --- one point ------------------------------------------------------------------

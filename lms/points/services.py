@@ -1,5 +1,5 @@
-"""Writes: assigning people to points, ending assignments, setting needs and
-locations. Each checks the actor's scope (lms/points/scope.py), runs in a
+"""Writes: assigning people to points, ending assignments, setting and removing
+needs, placing points. Each checks the actor's scope (lms/points/scope.py), runs in a
 transaction and writes Wagtail's audit log, like the other apps' services.
 ``actor`` None means the command line (an operator with shell access)."""
 
@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from lms.people.constants import OrganisationKind
-from lms.people.selectors import manages_everyone
+from lms.people.constants import OrganisationKind, PointCategory
 from lms.points import scope
-from lms.points.constants import AssignmentEnd, AuditAction
+from lms.points.constants import MAX_GUARDS, AssignmentEnd, AuditAction
 from lms.points.models import PointAssignment, PointNeed, PointSite
 
 
@@ -97,38 +96,124 @@ def assignment_end(*, assignment, last_day, reason=AssignmentEnd.OTHER, actor=No
 
 
 def _may_define(actor, point=None):
-    if actor is None or manages_everyone(actor):
+    """Whether ``actor`` sets ``point``'s location and needs or, without a point,
+    the needs of a whole category (lms/points/scope.py says who)."""
+    if actor is None:
         return True
     if point is None:
-        return False
-    station_points = scope.points_assignable_by(actor)
-    return (
-        scope._station_of(actor) is not None
-        and station_points.filter(pk=point.pk).exists()
+        return scope.may_define_categories(actor)
+    return scope.points_definable_by(actor).filter(pk=point.pk).exists()
+
+
+def _need_target(*, category, point):
+    """(category, point) as a need stores them: a point's own need has no
+    category (it overrides the point's category for its post)."""
+    if point is not None:
+        _check_point(point)
+        return "", point
+    if category not in PointCategory.values:
+        raise ValidationError(_("Choose a point category (A to D) or a point."))
+    return category, None
+
+
+def _check_guards(guards):
+    if (
+        isinstance(guards, bool)
+        or not isinstance(guards, int)
+        or not 0 <= guards <= MAX_GUARDS
+    ):
+        raise ValidationError(
+            _("A need is a whole number of guards from 0 to %(most)s.")
+            % {"most": MAX_GUARDS}
+        )
+
+
+def _need_write(*, post, guards, category, point, actor):
+    """Set one need to ``guards``, or remove it (``guards`` None). Only a change
+    is written and logged, with the figure it replaced. (the need or None,
+    whether it changed)."""
+    rows = PointNeed.objects.select_for_update().filter(
+        category=category, point=point, post=post
     )
+    need = rows.first()
+    before = need.guards if need else None
+    if guards == before:
+        return need, False
+    if guards is None:
+        need.delete()
+        need, action = None, AuditAction.NEED_REMOVE
+    else:
+        need, _created = PointNeed.objects.update_or_create(
+            category=category, point=point, post=post, defaults={"guards": guards}
+        )
+        action = AuditAction.NEED_SET
+    log(
+        point or post,
+        action,
+        user=actor,
+        data={
+            "category": category,
+            "post": post.code,
+            "guards": guards,
+            "before": before,
+        },
+    )
+    return need, True
 
 
 @transaction.atomic
 def need_set(*, post, guards, category="", point=None, actor=None):
     """How many deployable guards ``post`` needs at every point of ``category``
-    (site admins) or at ``point`` (its station's staff too)."""
-    if point is not None:
-        _check_point(point)
+    (site admins) or at ``point`` (its station's staff too). The same figure
+    again changes nothing and logs nothing."""
+    category, point = _need_target(category=category, point=point)
     if not _may_define(actor, point):
         raise PermissionDenied(_("You may not set what this point needs."))
-    need, _created = PointNeed.objects.update_or_create(
-        category="" if point else category,
-        point=point,
-        post=post,
-        defaults={"guards": guards},
-    )
-    log(
-        point or post,
-        AuditAction.NEED_SET,
-        user=actor,
-        data={"category": category, "post": post.code, "guards": guards},
+    _check_guards(guards)
+    need, _changed = _need_write(
+        post=post, guards=guards, category=category, point=point, actor=actor
     )
     return need
+
+
+@transaction.atomic
+def need_remove(*, post, category="", point=None, actor=None):
+    """Remove what ``post`` needs at ``point`` (which then follows its category)
+    or at every point of ``category`` (which then need nobody on that post).
+    Whether there was a need to remove."""
+    category, point = _need_target(category=category, point=point)
+    if not _may_define(actor, point):
+        raise PermissionDenied(_("You may not set what this point needs."))
+    _need, changed = _need_write(
+        post=post, guards=None, category=category, point=point, actor=actor
+    )
+    return changed
+
+
+def _site_write(*, point, latitude, longitude, actor):
+    """Validate, then write and log ``point``'s location if it moved. (the site,
+    whether it changed)."""
+    site = PointSite.objects.select_for_update().filter(point=point).first()
+    before = (site.latitude, site.longitude) if site else None
+    site = site or PointSite(point=point)
+    site.latitude, site.longitude = latitude, longitude
+    # Before the write: a value out of range never reaches the database (nor
+    # overflows PostgreSQL's numeric(9, 6)).
+    site.full_clean()
+    if before == (site.latitude, site.longitude):
+        return site, False
+    site.save()
+    log(
+        point,
+        AuditAction.SITE_SET,
+        user=actor,
+        data={
+            "latitude": str(site.latitude),
+            "longitude": str(site.longitude),
+            "before": [str(value) for value in before] if before else None,
+        },
+    )
+    return site, True
 
 
 @transaction.atomic
@@ -137,14 +222,49 @@ def site_set(*, point, latitude, longitude, actor=None):
     _check_point(point)
     if not _may_define(actor, point):
         raise PermissionDenied(_("You may not move this point."))
-    site, _created = PointSite.objects.update_or_create(
-        point=point, defaults={"latitude": latitude, "longitude": longitude}
-    )
-    site.full_clean()
-    log(
-        point,
-        AuditAction.SITE_SET,
-        user=actor,
-        data={"latitude": str(latitude), "longitude": str(longitude)},
+    site, _changed = _site_write(
+        point=point, latitude=latitude, longitude=longitude, actor=actor
     )
     return site
+
+
+@transaction.atomic
+def point_define(*, point, needs, latitude=None, longitude=None, actor=None):
+    """One point's set-up page: where it is (left as it is without coordinates)
+    and its own need per post (``needs``: post -> guards, or None to follow the
+    category's). All or nothing; only what changed is written and logged.
+    How many things changed."""
+    _check_point(point)
+    if not _may_define(actor, point):
+        raise PermissionDenied(_("You may not set what this point needs."))
+    for guards in needs.values():
+        if guards is not None:
+            _check_guards(guards)
+    changed = 0
+    if latitude is not None or longitude is not None:
+        changed += _site_write(
+            point=point, latitude=latitude, longitude=longitude, actor=actor
+        )[1]
+    for post, guards in needs.items():
+        changed += _need_write(
+            post=post, guards=guards, category="", point=point, actor=actor
+        )[1]
+    return changed
+
+
+@transaction.atomic
+def category_needs_define(*, needs, actor=None):
+    """The category needs (``needs``: (category, post) -> guards, or None for
+    none), site admins only. All or nothing; how many changed."""
+    if not _may_define(actor):
+        raise PermissionDenied(_("You may not set what a category of points needs."))
+    for (category, _post), guards in needs.items():
+        _need_target(category=category, point=None)
+        if guards is not None:
+            _check_guards(guards)
+    changed = 0
+    for (category, post), guards in needs.items():
+        changed += _need_write(
+            post=post, guards=guards, category=category, point=None, actor=actor
+        )[1]
+    return changed

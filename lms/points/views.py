@@ -79,8 +79,13 @@ def board_context(request, board, form, *, map_svg=None, options=None):
         "map_svg": (
             map_svg
             if map_svg is not None
-            else drawing.points_map(board.points, day_query=day_query(options))
+            else drawing.points_map(
+                board.points,
+                day_query=day_query(options),
+                zoom_query=drawing.zoom_query(options),
+            )
         ),
+        "map_clustered": drawing.is_clustered(board.points),
         "post_bars": drawing.bars(
             [(c.post.name, c.deployable, c.need) for c in board.totals]
         ),
@@ -127,6 +132,7 @@ def point_detail(request, code):
     )
     rows = point_people(point, people, day=options["day"])
     may_assign = scope.points_assignable_by(request.user).filter(pk=point.pk).exists()
+    may_define = scope.points_definable_by(request.user).filter(pk=point.pk).exists()
     return render(
         request,
         "points/detail.html",
@@ -137,6 +143,7 @@ def point_detail(request, code):
             "summary": board.points[0] if board.points else None,
             "rows": rows,
             "may_assign": may_assign,
+            "may_define": may_define,
             "assign_form": AssignForm(
                 people=scope.people_assignable_by(request.user),
                 initial={"valid_from": options["day"]},

@@ -1,6 +1,7 @@
 /* /points/ with a tile provider (POINTS_TILE_URL): Leaflet draws the operator's
    tiles under the same points the server drew as SVG, each still a link to its
-   page. Without a provider this file is not loaded and the SVG stays. */
+   page (a cluster of many points, data-count, to the board around them). Without
+   a provider this file is not loaded and the SVG stays. */
 (function () {
   "use strict";
   var frame = document.getElementById("points-map");
@@ -25,9 +26,10 @@
   Array.prototype.forEach.call(links, function (link) {
     var at = [Number(link.getAttribute("data-lat")), Number(link.getAttribute("data-lon"))];
     var short = link.hasAttribute("data-short");
+    var count = Number(link.getAttribute("data-count") || 1);
     bounds.push(at);
     var marker = window.L.circleMarker(at, {
-      radius: 10,
+      radius: count > 1 ? Math.min(15, 9 + 1.5 * Math.log2(count)) : 10,
       color: short ? "#b3261e" : "#ffffff",
       weight: short ? 4 : 2,
       fillColor: link.getAttribute("data-colour"),

@@ -98,3 +98,53 @@ def test_an_account_without_a_trainee_record_is_refused_on_the_post(client_for):
     assert refused.status_code == 400
     assert CheckinLog.objects.get().reason == Refusal.NO_PERSON
     assert not Attendance.objects.exists()
+
+
+def test_a_phone_holding_its_csrf_cookie_gets_a_fresh_mask_of_it(world):
+    """The page's own masking (lms.drills.csrf): every page a new token, each the
+    cookie's secret under another mask, accepted by Django's CSRF check; the
+    cookie the phone holds is not sent again with every page."""
+    from django.middleware.csrf import _unmask_cipher_token
+
+    drill = DrillFactory(organisations=[world.company])
+    url = reverse("checkin", args=[tokens.token_for(drill, timezone.now())])
+    client = csrf_client(world.trainee.user)
+    first = client.get(url)
+    assert "csrftoken" in first.cookies  # a first visit: Django's get_token
+    secret = client.cookies["csrftoken"].value
+    pages = [client.get(url) for _ in range(3)]
+    masked = [CSRF_FIELD.findall(page.content.decode())[0] for page in pages]
+    assert len(set(masked)) == 3
+    for token in masked:
+        assert len(token) == 64 and token.isalnum() and token.isascii()
+        assert _unmask_cipher_token(token) == secret and token[32:] != secret
+    assert all("csrftoken" not in page.cookies for page in pages)
+    posted = client.post(
+        url,
+        {"csrfmiddlewaretoken": masked[-1], "scan": form_stamp(pages[-1])},
+        HTTP_ACCEPT="application/json",
+    )
+    assert posted.status_code == 200 and posted.json()["ok"]
+    tampered = client.post(
+        url,
+        {"csrfmiddlewaretoken": masked[0][:40] + "A" * 24, "scan": ""},
+        HTTP_ACCEPT="application/json",
+    )
+    assert tampered.status_code == 403
+
+
+def test_a_malformed_csrf_cookie_gets_a_new_secret(world):
+    drill = DrillFactory(organisations=[world.company])
+    url = reverse("checkin", args=[tokens.token_for(drill, timezone.now())])
+    client = csrf_client(world.trainee.user)
+    client.cookies["csrftoken"] = "short!"
+    page = client.get(url)
+    secret = page.cookies["csrftoken"].value
+    assert len(secret) == 32 and secret != "short!"
+    token = CSRF_FIELD.findall(page.content.decode())[0]
+    posted = client.post(
+        url,
+        {"csrfmiddlewaretoken": token, "scan": form_stamp(page)},
+        HTTP_ACCEPT="application/json",
+    )
+    assert posted.status_code == 200 and posted.json()["ok"]

@@ -3,6 +3,7 @@ away) is sent again by the page with the same scan stamp, saying "正在重试",
 counts at the time of the scan (static/js/checkin.js)."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
 import pytest
@@ -59,10 +60,14 @@ def test_a_check_in_answered_5xx_is_retried_with_its_scan_time(narrow_phone, tra
     sign_in(page, TRAINEE_PHONE)
     expect(page).to_have_url(re.compile(r"/$"))
 
-    # The page's timers run on a clock the test moves on, so that the backoff
-    # costs no real time.
+    # The page's timers run on a clock that only the test moves, so that the
+    # backoff costs no real time and a slow machine cannot move it either (with
+    # the clock flowing, a loaded machine's pauses between two steps of this
+    # test counted toward the page's waits).
     page.clock.install()
+    page.clock.pause_at(datetime.now(tz=UTC) + timedelta(seconds=1))
     page.goto(f"/c/{token}")
+    page.clock.run_for(400)  # the page posts by itself 300 ms after it opens
     status = page.locator("[data-checkin-status]")
     for attempt in range(len(REFUSALS)):
         for _poll in range(200):  # this post has been answered 503

@@ -39,10 +39,13 @@ def test_station_staff_read_their_station_and_what_it_supervises(world):
     assert world.trainee in visible
     assert world.point_guard in visible
     assert world.outsider not in visible
-    # Read-only: nothing to manage, and no permission to change anything.
+    # Read-only: nothing to manage, and no permission to change anything. They
+    # open the admin (to set up their points), but start on the site's pages.
     assert not selectors.people_managed_by(user).exists()
     assert not user.has_perm("people.change_person")
-    assert not user.has_perm("wagtailadmin.access_admin")
+    assert user.has_perm("wagtailadmin.access_admin")
+    assert not selectors.starts_in_admin(user)
+    assert selectors.starts_in_admin(world.org_admin.user)
 
 
 @pytest.mark.django_db

@@ -154,3 +154,41 @@ def test_no_inline_style_the_policy_would_refuse(points_world, client_for):
     html = client_for(points_world.station_staff.user).get("/points/").content
     assert b"style=" not in html
     assert b'<rect width="67" height="10" class="bars__fill"/>' in html  # gate 2 of 3
+
+
+@pytest.mark.django_db
+def test_many_points_are_drawn_as_clusters_that_zoom_in(
+    points_world, client_for, monkeypatch
+):
+    import html as html_lib
+    import re
+
+    from lms.points import drawing
+    from tests.factories import PointFactory, PointSiteFactory
+
+    monkeypatch.setattr(drawing, "MAX_MARKERS", 4)
+    w = points_world
+    for n in range(3):  # three points within a few metres of PT-A
+        point = PointFactory(
+            code=f"PT-N{n}", supervising_station=w.station, point_category="C"
+        )
+        PointSiteFactory(point=point, latitude=f"22.54501{n}", longitude="114.030010")
+    client = client_for(w.station_staff.user)
+    html = client.get(f"/points/?post={w.gate.pk}").content.decode()
+    drawn = html.split('id="points-map"')[1].split("</section>")[0]
+    assert "<script" not in drawn
+    # Five points with a location, more than 4: PT-A and its three neighbours are
+    # one cluster, PT-A2 (2 km east) alone is drawn as itself.
+    assert 'data-count="4"' in drawn and 'data-point="PT-A"' not in drawn
+    assert 'data-point="PT-A2"' in drawn
+    assert "legend--cluster" in drawn
+    link = html_lib.unescape(re.search(r'<a href="([^"]+)" data-count', drawn)[1])
+    assert f"post={w.gate.pk}" in link and "near=22.5450" in link
+    assert "radius=0.1" in link  # all four within 100 m of their centre
+    # The cluster's link: the board around them, each point drawn and listed.
+    zoomed = client.get(link).content.decode()
+    drawn = zoomed.split('id="points-map"')[1].split("</section>")[0]
+    assert "data-count" not in drawn
+    for code in ("PT-A", "PT-N0", "PT-N1", "PT-N2"):
+        assert f'data-point="{code}"' in drawn
+    assert 'data-point="PT-A2"' not in zoomed

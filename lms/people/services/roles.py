@@ -79,9 +79,12 @@ ROLE_PERMISSIONS = {
         *AUTHORING,
         *MANAGE_QUALIFICATIONS,
     ],
-    # Station staff read through the site's own pages, never the Wagtail admin:
-    # the roster, the scanner; they may suspend a record they find wrong.
+    # Station staff read through the site's own pages (the roster, the scanner;
+    # they may suspend a record they find wrong) and sign in there; at a desk
+    # they open the admin to place their station's points and set what each
+    # needs (lms/points/setup_views.py). Their model permissions stay read-only.
     Role.STATION_STAFF: [
+        "wagtailadmin.access_admin",
         *VIEW_PEOPLE,
         *VIEW_QUALIFICATIONS,
         "certs.suspend_qualificationrecord",
