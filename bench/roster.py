@@ -219,7 +219,12 @@ def measure(made):
     station_query = roster_query(scope, filters)
     everyone_query = roster_query(Person.objects.all(), filters)
     out |= measure_exports(
-        station, station_query, everyone_query, DAY, baseline=BASELINE, repeat=REPEAT
+        station,
+        station_query,
+        everyone_query,
+        DAY,
+        baseline=BASELINE,
+        repeat=CONFIG.repeat,
     )
     return out
 
