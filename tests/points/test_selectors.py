@@ -443,3 +443,41 @@ def test_the_board_counted_by_the_database_equals_a_count_by_hand(edge_cases, op
         # 30 days the one ending in 10, in 60 also the one ending on day 30.
         assert by_point["PT-C", "GATE"] == (3, 10, 6, 1, 2)
         assert by_point["PT-C", "WATCH"] == (1, 3, 2, 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_counting_statement_is_built_once_per_scope_posts_and_day(
+    points_world, monkeypatch
+):
+    """Each worker keeps the counting query's SQL (lms.points.selectors._counts):
+    the same board again builds nothing; another day, another reader's people or
+    another post's types builds its own, and the counts follow."""
+    from lms.points import selectors
+
+    w = points_world
+    built = []
+    make = selectors._counts_statement
+
+    def counting(*args):
+        built.append(args[3])  # the day
+        return make(*args)
+
+    monkeypatch.setattr(selectors, "_statements", {})
+    monkeypatch.setattr(selectors, "_counts_statement", counting)
+    first = counts(by_code(board(w))["PT-A"])
+    assert counts(by_code(board(w))["PT-A"]) == first == {"GATE": (2, 2, 1, 1)}
+    assert built == [w.today]
+    earlier = w.today - timedelta(days=11)
+    assert counts(by_code(board(w, day=earlier))["PT-A"]) == {"GATE": (2, 0, 0, 2)}
+    assert built == [w.today, earlier]
+    only_guard = point_board(
+        scope.points_of_station(w.station),
+        Person.objects.filter(pk=w.guard.pk),
+        day=w.today,
+    )
+    assert counts(by_code(only_guard)["PT-A"]) == {"GATE": (2, 0, 0, 2)}
+    assert len(built) == 3
+    w.gate.required_types.clear()  # the post now requires nothing
+    w.gate.save()  # a ParentalManyToManyField is written on save
+    assert counts(by_code(board(w))["PT-A"]) == {"GATE": (2, 2, 2, 0)}
+    assert len(built) == 4
