@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from lms.certs.models import Post
 from lms.people.constants import PointCategory
-from lms.points.models import PointNeed
+from lms.points.selectors import need_figures
 
 
 @dataclass(frozen=True)
@@ -57,26 +57,10 @@ def setup_points(points, *, query="", category="", unplaced=False):
     return rows
 
 
-def _figures(points, posts):
-    """({(point pk, post pk): guards}, {(category, post pk): guards}) in one query."""
-    rows = PointNeed.objects.filter(post__in=[p.pk for p in posts]).filter(
-        Q(point__isnull=True) | Q(point__in=[p.pk for p in points])
-    )
-    own, by_category = {}, {}
-    for point_id, category, post_id, guards in rows.values_list(
-        "point_id", "category", "post_id", "guards"
-    ):
-        if point_id:
-            own[point_id, post_id] = guards
-        else:
-            by_category[category, post_id] = guards
-    return own, by_category
-
-
 def needs_for(points, posts):
     """({point pk: [PostNeed per post]} for ``points`` (a list), {(category, post
     pk): guards} of every category), in one query."""
-    own, by_category = _figures(points, posts)
+    own, by_category = need_figures(points, posts)
     rows = {
         point.pk: [
             PostNeed(
@@ -93,7 +77,7 @@ def needs_for(points, posts):
 
 def category_needs(posts):
     """{(category, post pk): guards} of every category."""
-    return _figures([], posts)[1]
+    return need_figures([], posts)[1]
 
 
 def category_table(by_category, posts):

@@ -273,20 +273,23 @@ def _counts_statement(points, people, needed, day):
     return counted.query.sql_with_params()
 
 
-def _needs(points, posts):
-    """(category needs {(category, post): n}, point needs {(point, post): n})."""
-    by_category, by_point = {}, {}
+def need_figures(points, posts):
+    """({(point pk, post pk): guards} set for ``points`` themselves, {(category,
+    post pk): guards} of every category), for ``posts``, in one query.
+    ``points``: a queryset of points or a list of them (the board's, a page of
+    the admin's set-up pages)."""
+    by_point, by_category = {}, {}
     rows = PointNeed.objects.filter(post_id__in=[post.pk for post in posts]).filter(
-        Q(point__isnull=True) | Q(point__in=points.values("pk"))
+        Q(point__isnull=True) | Q(point__in=points)
     )
-    for category, point_id, post_id, guards in rows.values_list(
-        "category", "point_id", "post_id", "guards"
+    for point_id, category, post_id, guards in rows.values_list(
+        "point_id", "category", "post_id", "guards"
     ):
         if point_id:
             by_point[point_id, post_id] = guards
         else:
             by_category[category, post_id] = guards
-    return by_category, by_point
+    return by_point, by_category
 
 
 def _distance_km(lat1, lon1, lat2, lon2):
@@ -348,7 +351,7 @@ def point_board(
     point_values = points.order_by("code").values_list(
         "pk", "code", "name", "point_category", "site__latitude", "site__longitude"
     )
-    by_category, by_point = _needs(points, posts)
+    by_point, by_category = need_figures(points, posts)
     at_point = defaultdict(list)  # (point, post) -> counters, one per employer
     per_org = defaultdict(list)  # (organisation, post) -> counters, one per point
     names = {}

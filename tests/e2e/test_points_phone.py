@@ -7,22 +7,17 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from lms.people.constants import Role
 from lms.points.demo import POINTS
 from tests.e2e.conftest import screenshot
+from tests.e2e.points_station import points_station
 from tests.e2e.test_login import no_horizontal_scroll, sign_in
 from tests.factories import (
-    OrganisationFactory,
     PersonFactory,
     PointAssignmentFactory,
     PointFactory,
     PointNeedFactory,
     PointSiteFactory,
-    PostFactory,
     QualificationRecordFactory,
-    QualificationTypeFactory,
-    StationFactory,
-    person_with_role,
 )
 
 pytestmark = [
@@ -36,14 +31,8 @@ pytestmark = [
 def station(transactional_db):
     """The demo's 22 points under one station; at XMH-D01 one deployable guard
     and one without the qualification (short by one)."""
-    from lms.people.services.roles import roles_ensure
-
-    roles_ensure()  # the browser tests' flush empties the role groups' permissions
-    station = StationFactory(name="香蜜湖派出所")
-    company = OrganisationFactory(name="中安保安", supervising_station=station)
-    duty = QualificationTypeFactory(code="BAY-ZHENG", name="保安员证")
-    gate = PostFactory(code="GATE", name="门卫", required_types=[duty])
-    gate.save()
+    made = points_station()
+    station, company, duty, gate = made.station, made.company, made.duty, made.gate
     for category in "ABCD":
         PointNeedFactory(category=category, post=gate, guards=2)
     points = {}
@@ -59,7 +48,6 @@ def station(transactional_db):
     waiting = PersonFactory(organisation=company, name="李新春")
     for person in (ready, waiting):
         PointAssignmentFactory(person=person, point=points["XMH-D01"], post=gate)
-    person_with_role(Role.STATION_STAFF, organisation=station, username="station1")
     return station
 
 

@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from lms.people.constants import Role
 from lms.points.models import PointNeed, PointSite
 from tests.e2e.conftest import screenshot as keep
+from tests.e2e.points_station import points_station
 from tests.e2e.test_login import path_is, sign_in
 from tests.factories import (
-    OrganisationFactory,
     PersonFactory,
     PointAssignmentFactory,
     PointFactory,
@@ -21,9 +20,7 @@ from tests.factories import (
     PointSiteFactory,
     PostFactory,
     QualificationRecordFactory,
-    QualificationTypeFactory,
     StationFactory,
-    person_with_role,
 )
 
 pytestmark = [
@@ -44,14 +41,8 @@ def station(transactional_db):
     """Two points of 香蜜湖派出所: 竹子林 (D, placed) with one deployable guard at
     the gate against category D's 2, and 景田 (C) not placed yet; another
     station's point that must never show."""
-    from lms.people.services.roles import roles_ensure
-
-    roles_ensure()  # the browser tests' flush empties the role groups' permissions
-    station = StationFactory(name="香蜜湖派出所")
-    company = OrganisationFactory(name="中安保安", supervising_station=station)
-    duty = QualificationTypeFactory(code="BAY-ZHENG", name="保安员证")
-    gate = PostFactory(code="GATE", name="门卫", required_types=[duty], sort_order=1)
-    gate.save()
+    made = points_station()
+    station, company, duty, gate = made.station, made.company, made.duty, made.gate
     patrol = PostFactory(code="PATROL", name="巡逻", sort_order=2)
     patrol.save()
     PointNeedFactory(category="D", post=gate, guards=2)
@@ -75,7 +66,6 @@ def station(transactional_db):
     PointAssignmentFactory(person=guard, point=zhuzilin, post=gate)
     other = StationFactory(name="福田派出所")
     PointFactory(code="FTJ-A01", name="福田口岸点位", supervising_station=other)
-    person_with_role(Role.STATION_STAFF, organisation=station, username="station1")
     return station
 
 
