@@ -44,11 +44,17 @@ def picture(path):
 
 
 def upload_in_chooser(page, block_label, chooser_button, fields, path):
-    """Add a block to the lesson's body, open its chooser, upload in its 上传 tab."""
+    """Add a block to the lesson's body, open its chooser, upload in its 上传 tab.
+
+    The new block is inserted after the menu closes: its chooser button is waited
+    for by count, since a chosen block keeps a hidden button of the same name."""
     body = page.locator("[data-contentpath=body]")
+    choose = body.locator("button[data-chooser-action-choose]", has_text=chooser_button)
+    before = choose.count()
     body.locator("button.c-sf-add-button").last.click()
     page.get_by_text(block_label, exact=True).first.click()
-    body.locator("button", has_text=chooser_button).last.click()
+    expect(choose).to_have_count(before + 1)
+    choose.last.click()
     modal = page.locator(".modal-dialog")
     modal.get_by_role("tab", name="上传").click()
     for name, value in fields.items():
