@@ -28,7 +28,8 @@ from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Q, Value
+from django.db.models import Count, FilteredRelation, FloatField, Q, Value
+from django.db.models.functions import Cast
 
 from lms.certs.roster import (
     RosterFilters,
@@ -349,15 +350,22 @@ def point_board(
     if near is not None:
         points = points.filter(**_box(near, radius_km))
     point_values = points.order_by("code").values_list(
-        "pk", "code", "name", "point_category", "site__latitude", "site__longitude"
+        "pk",
+        "code",
+        "name",
+        "point_category",
+        # Floats from the database: 4,000 Decimals made and converted cost more.
+        Cast("site__latitude", FloatField()),
+        Cast("site__longitude", FloatField()),
     )
     by_point, by_category = need_figures(points, posts)
-    at_point = defaultdict(list)  # (point, post) -> counters, one per employer
+    at_point = {}  # (point, post) -> counters, summed over the employers
     per_org = defaultdict(list)  # (organisation, post) -> counters, one per point
     names = {}
     for row in _counts(points, people, posts, day, qualification):
-        cell = row[4:]
-        at_point[row[0], row[1]].append(cell)
+        key, cell = (row[0], row[1]), row[4:]
+        found = at_point.get(key)  # most points have one employer per post
+        at_point[key] = cell if found is None else _summed((found, cell))
         per_org[row[2], row[1]].append(cell)
         names[row[2]] = row[3]
     nobody = (0,) * (2 + len(EXPIRY_WINDOWS))
@@ -368,8 +376,6 @@ def point_board(
     cells_of, rules = at_point.get, [(rule, rule.pk, shown[rule.pk]) for rule in posts]
     for pk, code, name, category, lat, lon in point_values:
         distance = None
-        if lat is not None:
-            lat, lon = float(lat), float(lon)
         if near is not None:
             if lat is None:
                 continue
@@ -381,19 +387,21 @@ def point_board(
             need = point_need_of((pk, post_id))
             if need is None:
                 need = category_need_of((category, post_id), 0)
-            cells = cells_of((pk, post_id))
-            if cells is None:
+            cell = cells_of((pk, post_id))
+            if cell is None:
                 if not need:
                     continue
                 cell = nobody
-            else:
-                cell = _summed(cells)
             flat += (rule, need, *cell)
             totals_of_post.append((need, *cell))
             if need:
                 point_need += need
-                point_deployable += min(cell[1], need)
-                point_gap += max(0, need - cell[1])
+                deployable = cell[1]
+                if deployable < need:
+                    point_deployable += deployable
+                    point_gap += need - deployable
+                else:
+                    point_deployable += need
         rows.append(
             PointRow(
                 pk,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.people.selectors import people_visible_to
-from lms.points import board_cache, drawing, scope, services
+from lms.points import board_cache, cards, drawing, scope, services
 from lms.points.forms import AssignForm, BoardForm, EndForm, ImportForm
 from lms.points.imports import ImportFileError, assignments_import, dataset_from_upload
 from lms.points.models import PointAssignment
@@ -110,6 +110,9 @@ def points_index(request):
     )
     context = board_context(request, board, form, map_svg=map_svg, options=options)
     context["may_edit"] = scope.may_edit_points(request.user)
+    context["point_cards"] = cards.point_cards(
+        context["page_obj"].object_list, day_query=context["day_query"]
+    )
     response = render(request, "points/index.html", context)
     if context["tiles"]:
         # This page only: the operator's tile host may serve images.
