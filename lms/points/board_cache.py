@@ -40,7 +40,7 @@ from lms.points.selectors import Board, point_board
 
 GENERATION_KEY = "shouwang:points-board-generation"
 # The entry's layout is in the key: a deploy that changes it never reads an old one.
-KEY = "shouwang:points-board:v3:{}:{}"
+KEY = "shouwang:points-board:v4:{}:{}"
 TIMEOUT = 5 * 60
 # A generation that expires only makes the entries stamped with it unreachable.
 GENERATION_TIMEOUT = 24 * 60 * 60
@@ -101,14 +101,14 @@ def board_and_map(points, people, *, day_query, **options):
     if key is not None:
         found = cache.get(key)
         if found is not None:
-            return Board(*found[0]), found[1]
+            return Board.from_state(found[0]), found[1]
     board = point_board(points, people, **options)
     svg = drawing.points_map(
         board.points, day_query=day_query, zoom_query=drawing.zoom_query(options)
     )
     if key is not None:
         # The board's state: its points are flat tuples (selectors.PointRow), which
-        # unpickle in well under a millisecond where objects per point and post
-        # took longer than the page's budget.
+        # pickle and unpickle in a few milliseconds where objects per point and
+        # post took longer than the page's budget.
         cache.set(key, (board.state(), svg), TIMEOUT)
     return board, svg

