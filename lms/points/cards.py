@@ -8,12 +8,16 @@ post. The markup is the same; every value is escaped here, and the messages are
 the catalogue's (``Short %(gap)s``, ``%(gap)s short``).
 """
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from lms.points.selectors import COUNT_WIDTH
+from lms.points.constants import Coverage
+
+# The status pill's modifier per state (static/css/points.css).
+STATUS_CLASS = {Coverage.SHORT: "short", Coverage.MET: "met", Coverage.NO_NEED: "none"}
 
 
 def point_cards(points, *, day_query=""):
@@ -21,33 +25,31 @@ def point_cards(points, *, day_query=""):
     ``day_query``."""
     base = reverse("points")
     day_query = escape(day_query)
-    met, no_need = escape(_("Need met")), escape(_("No need set"))
     parts = []
     for point in points:
         code, category = escape(point.code), escape(point.category)
-        distance = (
-            ""
-            if point.distance_km is None
-            else f'<span class="point__distance">{point.distance_km:.1f} km</span>'
-        )
-        if point.gap:
-            gap = escape(_("Short %(gap)s") % {"gap": point.gap})
-            status = f'<span class="status status--short">{gap}</span>'
-        elif point.need:
-            status = f'<span class="status status--met">{met}</span>'
+        distance = ""
+        if point.distance_km is not None:
+            # Rounded as the template's floatformat was (half up, the locale's mark).
+            km = floatformat(point.distance_km, 1)
+            distance = f'<span class="point__distance">{km} km</span>'
+        state = point.state
+        if state == Coverage.SHORT:
+            said = _("Short %(gap)s") % {"gap": point.gap}
         else:
-            status = f'<span class="status status--none">{no_need}</span>'
+            said = state.label  # "Need met", "No need set"
+        status = (
+            f'<span class="status status--{STATUS_CLASS[state]}">{escape(said)}</span>'
+        )
         parts.append(
-            f'<li class="card point point--{point.state.value}" data-point="{code}">'
+            f'<li class="card point point--{state.value}" data-point="{code}">'
             f'<a class="point__link" href="{base}{code}/{day_query}">'
             f'<span class="point__category point__category--{category}">'
             f"{category}</span>"
             f'<strong class="point__name">{escape(point.name)}</strong>{distance}</a>'
             f'<p class="point__state">{status}</p><ul class="point__posts">'
         )
-        counts = point.counts
-        for i in range(0, len(counts), COUNT_WIDTH):
-            post, need, deployable = counts[i], counts[i + 1], counts[i + 3]
+        for post, need, deployable in point.post_figures:
             name = escape(post.name)
             if deployable < need:
                 short = escape(_("%(gap)s short") % {"gap": need - deployable})

@@ -13,7 +13,7 @@ number, ringed in red when any is short, and a link to the same board around
 them (``?near=`` the cluster's centre, the radius that holds all of them), where
 they are drawn one by one. 2,000 circles of 20 pixels on a 360-pixel map cover
 each other; the clusters also keep the page (and the cache entry) a tenth of the
-size and the cold page within its budget (docs/benchmarks.md, "Points").
+size and the cold page's drawing cheap (docs/benchmarks.md, "Points").
 
 Built with format strings in one pass over the board's flat rows rather than a
 template loop: 2,000 points through the template engine cost more than the whole

@@ -108,6 +108,16 @@ class PointRow(NamedTuple):
         ]
 
     @property
+    def post_figures(self):
+        """(PostRule, need, deployable) per post: what the list's cards show
+        (lms/points/cards.py), without a PostCount each."""
+        counts = self.counts
+        return [
+            (counts[i], counts[i + 1], counts[i + 3])
+            for i in range(0, len(counts), COUNT_WIDTH)
+        ]
+
+    @property
     def assigned(self):
         return sum(self.counts[2::COUNT_WIDTH])
 

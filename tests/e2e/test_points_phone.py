@@ -77,3 +77,29 @@ def test_station_staff_find_points_and_a_points_people(narrow_phone, station):
     expect(people.filter(has_text="李新春")).to_contain_text("保安员证: 未取得")
     assert no_horizontal_scroll(page)
     screenshot(page, "points-detail-360")
+
+
+def test_station_staff_search_the_points_near_an_incident(narrow_phone, station):
+    """The dispatch question on a phone: the points near a place, nearest first,
+    each with its distance, from the filters' form (no URL typed)."""
+    page = narrow_phone
+    page.goto("/login/")
+    sign_in(page, "station1")
+    page.get_by_role("link", name="共治点位").click()
+    page.get_by_text("日期、岗位与派遣搜索").click()
+    page.get_by_label("附近（纬度,经度）").fill("22.5348,114.0331")  # at XMH-D01
+    page.get_by_label("半径（公里）").fill("1")
+    page.get_by_role("button", name="查看").click()
+
+    listed = page.locator("li.point")
+    expect(listed.first).to_have_attribute("data-point", "XMH-D01")
+    expect(listed.first.locator(".point__distance")).to_have_text("0.0 km")
+    expect(listed.first).to_contain_text("门卫: 1/2")
+    distances = [
+        float(text.removesuffix(" km"))
+        for text in listed.locator(".point__distance").all_inner_texts()
+    ]
+    assert 1 < len(distances) < 22 and distances == sorted(distances)
+    assert distances[-1] <= 1.0
+    assert no_horizontal_scroll(page)
+    screenshot(page, "points-near-360")

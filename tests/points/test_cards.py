@@ -55,6 +55,7 @@ def test_short_met_and_no_need_in_chinese_and_english():
         ),
         row("M", need=1, deployable=1, counts=(GATE, 1, 1, 1, 0, 0)),
         row("N", distance=1.26),
+        row("H", distance=1.25),  # half up, as the template's floatformat
     ]
     with translation.override("zh-hans"):
         html = point_cards(points)
@@ -69,6 +70,7 @@ def test_short_met_and_no_need_in_chinese_and_english():
     assert '<li class="card point point--no_need" data-point="N">' in html
     assert '<span class="status status--none">未设需求</span>' in html
     assert '<span class="point__distance">1.3 km</span>' in html
+    assert html.count('<span class="point__distance">1.3 km</span>') == 2
     with translation.override("en"):
         html = point_cards(points)
     assert '<span class="status status--short">Short 2</span>' in html
