@@ -1,7 +1,8 @@
 /* Shouwang's service worker, served at /sw.js (lms/courses/offline.py) so that
  * it answers for the whole site. docs/offline.md explains the whole of it.
  *
- * It keeps nothing by itself except quiz attempts the trainee opened: courses
+ * It keeps nothing by itself except quiz attempts the trainee opened (and the
+ * static files those pages load): courses
  * are downloaded by the course page (static/js/offline.js) into caches named
  * "shouwang-course-<id>". Here:
  *   - pages and everything else not static: the network first; its answer
@@ -17,6 +18,10 @@ var COURSE_PREFIX = "shouwang-course-";
 var ATTEMPTS = "shouwang-attempts";
 var ATTEMPTS_KEPT = 5;
 var ATTEMPT_PAGE = /^\/quizzes\/attempts\/[0-9a-f-]+\/$/;
+/* What kept attempt pages load from /static/ (their script, styles, icons). */
+var ATTEMPT_ASSETS = "shouwang-attempt-assets";
+var ATTEMPT_ASSETS_KEPT = 40;
+var STATIC_REF = /(?:src|href)="(\/static\/[^"?#]+)"/g;
 
 self.addEventListener("install", function () {
   self.skipWaiting();
@@ -27,7 +32,7 @@ self.addEventListener("activate", function (event) {
 });
 
 function ours(name) {
-  return name.indexOf(COURSE_PREFIX) === 0 || name === ATTEMPTS;
+  return name.indexOf(COURSE_PREFIX) === 0 || name === ATTEMPTS || name === ATTEMPT_ASSETS;
 }
 
 function forgetEverything() {
@@ -61,12 +66,43 @@ function refreshCopies(request, response) {
 /* An open quiz attempt is kept (the last few), so that it opens again without a
  * network and its answers wait on the phone (static/js/quiz-attempt.js). */
 function keepAttempt(request, response) {
+  var page = response.clone();
   return caches.open(ATTEMPTS).then(function (cache) {
     return cache.put(request, response).then(function () {
       return cache.keys();
     }).then(function (keys) {
       return Promise.all(keys.slice(0, Math.max(0, keys.length - ATTEMPTS_KEPT))
         .map(function (key) { return cache.delete(key); }));
+    });
+  }).then(function () {
+    return page.text();
+  }).then(keepAssets);
+}
+
+/* The static files a kept attempt page loads. Without its script an attempt
+ * opened offline shows its questions but cannot keep an answer, and the
+ * browser's own cache lets static files go (a minute here; WeChat at will).
+ * Their addresses change when they do; the cache is emptied when it grows. */
+function keepAssets(html) {
+  var urls = [];
+  var match;
+  STATIC_REF.lastIndex = 0;
+  while ((match = STATIC_REF.exec(html)) !== null) {
+    if (urls.indexOf(match[1]) < 0) urls.push(match[1]);
+  }
+  return caches.open(ATTEMPT_ASSETS).then(function (cache) {
+    return cache.keys().then(function (keys) {
+      if (keys.length + urls.length <= ATTEMPT_ASSETS_KEPT) return null;
+      return Promise.all(keys.map(function (key) { return cache.delete(key); }));
+    }).then(function () {
+      return Promise.all(urls.map(function (url) {
+        return cache.match(url).then(function (found) {
+          if (found) return null;
+          return fetch(url).then(function (asset) {
+            return asset.ok ? cache.put(url, asset) : null;
+          }, function () { return null; });
+        });
+      }));
     });
   });
 }

@@ -68,8 +68,14 @@ def test_a_course_studied_offline_reaches_the_server_once_back_online(
     page.get_by_role("button", name="开始测验").tap()
     expect(page.locator("fieldset.question")).to_have_count(2)
     attempt_url = page.url
-
     page.context.set_offline(True)
+    # A phone's browser may drop its own cache at any time (WeChat does; here a
+    # minute is enough for the static files): the attempt's script must come
+    # from what the service worker kept. (Cleared once offline: a CDP session
+    # opened before Playwright's offline switch escapes it.)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.clearBrowserCache")
+    cdp.detach()
     page.goto(course.url)
     expect(page.locator("h1")).to_have_text("消防安全基础")
     # Truly offline, the worker's own requests included: a page that was not
