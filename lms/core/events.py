@@ -17,6 +17,13 @@ is swallowed). Listeners only hand over to a service.
   activities of one lesson passed at the same moment must each see the other's
   result, which an open transaction would hide (PostgreSQL).
 
+- ``records_changed(sender, person_ids)``: qualification records changed in bulk,
+  by a queryset ``update()`` that sends no model signal (the nightly expiry, the
+  records of voided outside credentials): ``person_ids``, or None for anyone.
+  Sent *inside* the transaction, as ``result_recorded``: a listener that keeps
+  a copy of what records say (the points board's cache) drops it now and again
+  once the transaction commits.
+
 ``sender`` is the announcing app's label.
 """
 
@@ -25,6 +32,7 @@ from django.dispatch import Signal
 
 result_recorded = Signal()
 activity_passed = Signal()
+records_changed = Signal()
 
 
 def result_announce(*, sender, person_ids):
@@ -42,3 +50,11 @@ def activity_passed_announce(*, sender, user, lesson_id, block_id=None):
             sender=sender, user=user, lesson_id=lesson_id, block_id=block_id
         )
     )
+
+
+def records_changed_announce(*, sender, person_ids=None):
+    """Announce records of ``person_ids`` (None: anyone's) changed in bulk, in
+    the current transaction."""
+    ids = None if person_ids is None else sorted({int(pk) for pk in person_ids})
+    if ids != []:
+        records_changed.send(sender=sender, person_ids=ids)

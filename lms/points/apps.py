@@ -13,31 +13,40 @@ class PointsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from lms.certs.models import Post, QualificationRecord
+        from lms.core.events import records_changed
         from lms.people.models import Organisation, Person
-        from lms.points.board_cache import board_changed
+        from lms.points import receivers
         from lms.points.models import PointAssignment, PointNeed, PointSite
 
-        # What the cached board counts (lms/points/board_cache.py): assignments,
-        # needs, sites; records (issued, suspended, revoked); people (status,
-        # employer); points and stations (names, categories, supervision); posts
-        # and the types they require.
-        senders = (
-            PointAssignment,
-            PointNeed,
-            PointSite,
-            QualificationRecord,
-            Person,
-            Organisation,
-            Post,
-            Post.required_types.through,
+        # What the board counts (lms/points/board_cache.py and count_cache.py):
+        # assignments (their points); records (issued, suspended, revoked) and
+        # people (status, employer): the points where they serve; points and
+        # companies (names, categories, supervision), posts and the types they
+        # require: everything; needs and sites: the board, not the counts.
+        listeners = (
+            (PointAssignment, receivers.assignment_changed),
+            (QualificationRecord, receivers.record_changed),
+            (Person, receivers.person_changed),
+            (Organisation, receivers.structure_changed),
+            (Post, receivers.structure_changed),
+            (PointNeed, receivers.definition_changed),
+            (PointSite, receivers.definition_changed),
         )
         for signal in (post_save, post_delete):
-            for sender in senders:
+            for sender, listener in listeners:
                 signal.connect(
-                    board_changed,
+                    listener,
                     sender=sender,
                     dispatch_uid=f"points-board-{sender._meta.label}-{id(signal)}",
                 )
+        m2m_changed.connect(
+            receivers.structure_changed,
+            sender=Post.required_types.through,
+            dispatch_uid="points-board-post-types",
+        )
+        records_changed.connect(
+            receivers.records_changed, dispatch_uid="points-board-records"
+        )

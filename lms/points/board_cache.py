@@ -10,8 +10,10 @@ part of the page), under a *board generation* (the page-tree cache's scheme,
 lms/core/site_cache.py):
 
 - ``GENERATION_KEY`` holds a random token; a save or delete of anything the board
-  counts replaces it (``board_changed``, connected in lms/points/apps.py), at once
+  counts replaces it (``board_changed``, called by lms/points/receivers.py), at once
   and again after the commit, which makes every station's entries unreachable.
+  Counting again is then mostly reading the counts kept per point
+  (lms/points/count_cache.py) and recounting the points the change touched.
 - An entry is keyed by the generation, the reader's scope (the SQL of the points
   and people they may see: two readers share an entry only when they see the same
   points and people; today the people's scope names the reader's own profile, so
@@ -20,9 +22,10 @@ lms/core/site_cache.py):
 - The generation is read *before* the database, so an entry built while a change
   was being made is stamped with the old token: a race can waste an entry, never
   serve a stale one.
-- Writes that send no signal (a queryset ``update()``: the nightly
-  ``records_expire``, a voided outside credential) are caught by ``TIMEOUT``: an
-  entry lives a few minutes at most.
+- Records changed in bulk (the nightly ``records_expire``, a voided outside
+  credential) are announced (lms/core/events.py, ``records_changed``); writes
+  that send no signal at all (SQL outside the application) are caught by
+  ``TIMEOUT``: an entry lives a few minutes at most.
 - A cache that is down (lms/core/redis_cache.py answers like a miss) gives no
   generation: the board is computed and nothing is stored.
 """
@@ -44,26 +47,16 @@ KEY = "shouwang:points-board:v4:{}:{}"
 TIMEOUT = 5 * 60
 # A generation that expires only makes the entries stamped with it unreachable.
 GENERATION_TIMEOUT = 24 * 60 * 60
-# Person fields the board reads (their status, their employer); a save naming
-# only others (a phone number, the last sign-in) leaves the board as it was.
-PERSON_FIELDS = {"status", "organisation", "organisation_id"}
 
 
 def _bump():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TIMEOUT)
 
 
-def board_changed(sender=None, **kwargs):
-    """post_save/post_delete of anything the board counts: now, and after the
-    commit (a board read before it, stamped with the new token, would be stale)."""
-    update_fields = kwargs.get("update_fields")
-    if (
-        update_fields is not None
-        and sender is not None
-        and sender._meta.label == "people.Person"
-        and not set(update_fields) & PERSON_FIELDS
-    ):
-        return
+def board_changed():
+    """Anything the board counts changed (lms/points/receivers.py): now, and after
+    the commit (a board read before it, stamped with the new token, would be
+    stale)."""
     _bump()
     transaction.on_commit(_bump)
 

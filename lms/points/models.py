@@ -192,3 +192,13 @@ class PointAssignment(models.Model):
 
     def __str__(self):
         return f"{self.person} @ {self.point} · {self.post}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The point it was read at: a save that moves it changes that point's
+        # counts too (lms/points/receivers.py).
+        instance.loaded_point_id = instance.__dict__.get("point_id")
+        return instance
+
+    loaded_point_id = None

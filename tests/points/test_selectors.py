@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lms.certs.models import QualificationRecord
 from lms.certs.roster import Reason, point_people
 from lms.people.models import Person
-from lms.points import board_cache, scope
+from lms.points import board_cache, count_cache, scope
 from lms.points.constants import Coverage
+from lms.points.models import PointAssignment
 from lms.points.selectors import point_board
 from lms.points.selectors import point_people as people_at
 from tests.factories import (
@@ -162,21 +164,41 @@ def test_a_constant_number_of_queries(points_world, client_for):
         return len(captured)
 
     def cold():
-        board_cache.board_changed()  # the board is counted again
+        """Nothing kept: the board laid out and every point counted."""
+        board_cache.board_changed()
+        count_cache.everything_changed()
         return queries()
 
+    def after_a_change():
+        """An assignment ended and a record suspended: the board laid out from
+        the kept counts, the changed points recounted (lms/points/count_cache.py:
+        one query recounts them, one finds where the person serves)."""
+        assignment = PointAssignment.objects.filter(point__in=points).last()
+        assignment.valid_until = w.today
+        assignment.save(update_fields=["valid_until"])
+        record = QualificationRecord.objects.filter(
+            person__point_assignments__point__in=points
+        ).last()
+        record.status = "suspended" if record.status == "active" else "active"
+        record.save(update_fields=["status"])
+        return queries()
+
+    points = scope.points_of_station(w.station)
     queries()  # the first request of a session reads what later ones cache
     small = cold()
     # The session, permissions, roles, the form's two choices; the posts and
     # their types, the points, the needs and the counts (lms/points/selectors.py).
     assert small <= 11
+    assert after_a_change() == small + 1
     warm = queries()
     assert warm <= 6  # the session, permissions, roles, the form's two choices
     _grow(w, 30, 3)
     assert cold() == small
+    assert after_a_change() == small + 1
     assert queries() == warm
     _grow(w, 60, 2)
     assert cold() == small
+    assert after_a_change() == small + 1
     assert queries() == warm
 
 

@@ -13,6 +13,7 @@ from lms.certs.constants import CURRENT, Status
 from lms.certs.facts import facts_for
 from lms.certs.models import QualificationRecord, QualificationType
 from lms.certs.services.issuing import record_issue, records_expire, system_reason
+from lms.core.events import records_changed_announce
 from lms.people.constants import PersonStatus
 from lms.people.models import ExternalCredential, Person
 
@@ -120,6 +121,10 @@ def _record_external(qtype, person_ids, day, report):
     )
     if person_ids is not None:
         voided = voided.filter(person_id__in=person_ids)
+    # A bulk update sends no model signal: its people are announced.
+    holders = list(voided.values_list("person_id", flat=True))
+    if holders:
+        records_changed_announce(sender="certs", person_ids=holders)
     report.revoked += voided.update(
         status=Status.REVOKED,
         status_changed_at=timezone.now(),

@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 from lms.certs import rules
 from lms.certs.constants import RecordAction, Status
 from lms.certs.models import QualificationRecord, SerialCounter
+from lms.core.events import records_changed_announce
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each
 CODE_LENGTH = 16  # 80 random bits
@@ -207,10 +208,15 @@ def records_expire(day=None):
     """Active records whose last day has passed become EXPIRED. Returns how many.
     (Reading code never trusts this alone: validity is also checked by date.)"""
     day = day or timezone.localdate()
-    return QualificationRecord.objects.filter(
+    expired = QualificationRecord.objects.filter(
         status=Status.ACTIVE, valid_until__lt=day
     ).update(
         status=Status.EXPIRED,
         status_changed_at=timezone.now(),
         status_reason=system_reason(gettext_lazy("Validity ended")),
     )
+    if expired:
+        # A bulk update sends no model signal; the people are not named (a night
+        # can expire thousands of records).
+        records_changed_announce(sender="certs")
+    return expired

@@ -1,0 +1,51 @@
+"""What the board counts changed: each listener hands over to the board's cache
+(lms/points/board_cache.py) and the kept counts (lms/points/count_cache.py).
+Connected in lms/points/apps.py."""
+
+from lms.points import board_cache, count_cache
+
+
+def assignment_changed(sender, instance, **kwargs):
+    """An assignment made, ended, moved or deleted: its point, and the point it
+    was loaded at when it moved."""
+    board_cache.board_changed()
+    count_cache.points_changed({instance.point_id, instance.loaded_point_id})
+
+
+def record_changed(sender, instance, **kwargs):
+    """A record issued, renewed, suspended, revoked: where its holder serves."""
+    board_cache.board_changed()
+    count_cache.people_changed({instance.person_id})
+
+
+def person_changed(sender, instance, update_fields=None, **kwargs):
+    """A person's status or employer: where they serve. A save naming only other
+    fields (a phone number, the last sign-in) changes nothing counted."""
+    if update_fields is not None and not set(update_fields) & count_cache.PERSON_FIELDS:
+        return
+    board_cache.board_changed()
+    count_cache.people_changed({instance.pk})
+
+
+def structure_changed(sender, **kwargs):
+    """A point or company (created, renamed, moved to another station), a post
+    or the types it requires: every count."""
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: the change is announced once made
+    board_cache.board_changed()
+    count_cache.everything_changed()
+
+
+def definition_changed(sender, **kwargs):
+    """A need or a location: the board, not the counts."""
+    board_cache.board_changed()
+
+
+def records_changed(sender, person_ids, **kwargs):
+    """Records changed in bulk (lms/core/events.py): those people's points, or
+    every count when the people are not named."""
+    board_cache.board_changed()
+    if person_ids is None:
+        count_cache.everything_changed()
+    else:
+        count_cache.people_changed(person_ids)
