@@ -14,15 +14,22 @@ run after a run of the hand-written SQL, timed on its own: every row has the
 ratio of the two medians (``x_hand_sql``), which compares the same moments of a
 shared, loaded machine:
   1. ``point_board`` for the station (every point, counts, needs, lapsing,
-     organisations), and its aggregate query alone (``_counts``): time, queries;
+     organisations), and its aggregate query alone (``_counts``), both counting
+     everything (nothing kept in lms/points/count_cache.py): time, queries;
   2. the hand-written SQL returning the per-point, per-post assigned and
      deployable counts (no needs, no lapsing, no organisations, no reader's
      scope); its counts are compared with the board's;
   3. GET /points/ of a station staff session through Django's test client (the
      whole page: board, map of 2,000 points, list, dashboard) and GET
-     /points/?near=... (dispatch), each cold (the board's cache generation bumped
-     before every run, as any change it counts does: the board is counted and
-     the map drawn) and warm (both from the cache, lms/points/board_cache.py);
+     /points/?near=... (dispatch), each
+     - after a change (before every run an assignment ended or reopened and a
+       record suspended or reinstated, as a station's day brings them: the
+       board's entry is dropped, the map drawn again, the counts read from
+       lms/points/count_cache.py and the two changed points recounted),
+     - cold, nothing kept (the board's entry and every kept count dropped before
+       every run, as a point, company or post changed, or the first read of a
+       scope on a day: everything counted),
+     - warm (board and map from the cache, lms/points/board_cache.py);
      GET /api/v1/points with the station's API key. The cache is Redis,
      BENCH_REDIS_URL (bench/bench_settings.py; redis://127.0.0.1:6379/15 unless
      set; empty: the settings' own, REDIS_URL or the database cache).
@@ -188,9 +195,11 @@ def measure(made, day):
     from django.test import Client
 
     from lms.certs.api_keys import api_key_create
+    from lms.certs.models import QualificationRecord
     from lms.certs.roster import load_posts
     from lms.people.selectors import people_visible_to
-    from lms.points import board_cache, drawing
+    from lms.points import board_cache, count_cache, drawing
+    from lms.points.models import PointAssignment
     from lms.points.scope import points_of_station
     from lms.points.selectors import _counts, point_board
 
@@ -223,13 +232,20 @@ def measure(made, day):
             "x_hand_sql": round(timing.ms / timing.beside_ms, 2),
         }
 
+    def nothing_kept():
+        board_cache.board_changed()
+        count_cache.everything_changed()
+
     hand_sql = timed(hand)
     rows = hand_sql.result
     results["hand_sql"] = {"ms": hand_sql.ms, "queries": hand_sql.queries}
-    board_timing = timed(board, beside=hand)
+    # Counted in full: nothing kept (lms/points/count_cache.py).
+    board_timing = timed(board, before=nothing_kept, beside=hand)
     made_board = board_timing.result
     results["board"] = row(board_timing)
-    results["board_counts_query"] = row(timed(counts, beside=hand))
+    results["board_counts_query"] = row(
+        timed(counts, before=count_cache.everything_changed, beside=hand)
+    )
     from_sql = {(pt, post): (n, d) for pt, post, n, d in rows}
     from_board = {
         (p.pk, c.post.pk): (c.assigned, c.deployable)
@@ -243,6 +259,34 @@ def measure(made, day):
     client = Client(HTTP_HOST=data.HOST)
     client.force_login(user)
     date_q = f"?date={day.isoformat()}"
+    assignment = (
+        PointAssignment.objects.filter(
+            point__supervising_station=station, valid_until__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    record = (
+        QualificationRecord.objects.filter(
+            person__point_assignments__point__supervising_station=station,
+            person__point_assignments__valid_until__isnull=True,
+            status="active",
+        )
+        .exclude(person__point_assignments__point=assignment.point_id)
+        .order_by("pk")
+        .first()
+    )
+    changes = iter(range(1_000_000))
+
+    def a_change():
+        """An assignment ended or reopened and a record suspended or reinstated
+        (each save drops the board's entry and marks what it touches)."""
+        odd = next(changes) % 2
+        assignment.valid_until = day - timedelta(days=1) if odd else None
+        assignment.save(update_fields=["valid_until"])
+        record.status = "suspended" if odd else "active"
+        record.save(update_fields=["status"])
+
     for name, url in (
         ("page", f"/points/{date_q}"),
         ("page_near", f"/points/{date_q}&near=22.53,114.04&radius=2"),
@@ -254,10 +298,11 @@ def measure(made, day):
                 sys.exit(f"[points] {url}: {response.status_code}")
             return response
 
-        # Cold: the board's generation bumped before each run (as any assignment
-        # or record change does), so the board is counted and the map drawn.
-        # Warm: both read from the cache (lms/points/board_cache.py).
-        for state, before in (("cold", board_cache.board_changed), ("warm", None)):
+        for state, before in (
+            ("changed", a_change),
+            ("cold", nothing_kept),
+            ("warm", None),
+        ):
             timing = timed(get, before=before, beside=hand)
             results[f"{name}_{state}"] = row(timing, bytes=len(timing.result.content))
     entry = (

@@ -203,9 +203,6 @@ def _counts(points, people, posts, day, extra_type):
     extra = (extra_type,) if extra_type is not None else ()
     needed = {post.pk: tuple(dict.fromkeys(post.type_ids + extra)) for post in posts}
 
-    def count_points(pks):
-        return _run(_counts_statement(points.filter(pk__in=pks), people, needed, day))
-
     try:
         key = (
             connection.vendor,
@@ -224,7 +221,43 @@ def _counts(points, people, posts, day, extra_type):
         return _run(_counts_statement(points, people, needed, day))
     except EmptyResultSet:  # nobody to count (an empty scope)
         return []
+
+    def count_points(pks):
+        narrowed = _narrowed_statement(key, len(pks), points, people, needed, day)
+        return _run(narrowed(pks))
+
     return count_cache.counted(key, lambda: _run(statement), count_points)
+
+
+def _narrowed_statement(key, size, points, people, needed, day):
+    """A function of ``size`` point pks giving the statement that recounts those
+    points. Built once per scope and size with stand-ins for the pks (negative
+    numbers, which no row has), then kept like the full statement: building it
+    took three times as long as running it."""
+    made = _statements.get((key, size))
+    if made is None:
+        stand_ins = range(-1, -size - 1, -1)
+        sql, params = _counts_statement(
+            points.filter(pk__in=stand_ins), people, needed, day
+        )
+        at = {i: -p - 1 for i, p in enumerate(params) if type(p) is int and p < 0}
+        if sorted(at.values()) != list(range(size)):  # not found as written
+            return lambda pks: _counts_statement(
+                points.filter(pk__in=pks), people, needed, day
+            )
+        made = sql, params, at
+        if len(_statements) >= _STATEMENTS_MAX:
+            _statements.clear()
+        _statements[key, size] = made
+    sql, params, at = made
+
+    def statement(pks):
+        filled = list(params)
+        for i, n in at.items():
+            filled[i] = pks[n]
+        return sql, filled
+
+    return statement
 
 
 def _run(statement):
