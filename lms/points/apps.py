@@ -24,14 +24,15 @@ class PointsConfig(AppConfig):
         # What the board counts (lms/points/board_cache.py and count_cache.py):
         # assignments (their points); records (issued, suspended, revoked) and
         # people (status, employer): the points where they serve; points and
-        # companies (names, categories, supervision), posts and the types they
-        # require: everything; needs and sites: the board, not the counts.
+        # companies (names, categories, supervision): themselves and where their
+        # people serve; posts and the types they require: everything; needs and
+        # sites: the board, not the counts.
         listeners = (
             (PointAssignment, receivers.assignment_changed),
             (QualificationRecord, receivers.record_changed),
             (Person, receivers.person_changed),
-            (Organisation, receivers.structure_changed),
-            (Post, receivers.structure_changed),
+            (Organisation, receivers.organisation_changed),
+            (Post, receivers.post_changed),
             (PointNeed, receivers.definition_changed),
             (PointSite, receivers.definition_changed),
         )
@@ -43,7 +44,7 @@ class PointsConfig(AppConfig):
                     dispatch_uid=f"points-board-{sender._meta.label}-{id(signal)}",
                 )
         m2m_changed.connect(
-            receivers.structure_changed,
+            receivers.post_changed,
             sender=Post.required_types.through,
             dispatch_uid="points-board-post-types",
         )

@@ -6,35 +6,40 @@ The board's entry (lms/points/board_cache.py) is dropped by any change it
 counts, and counting a station's board again (``_counts`` in
 lms/points/selectors.py: every assignment in force, the records of everyone
 assigned) costs as much as the hand-written SQL that computes the same figures,
-80–90 ms of a 2-CPU host for 2,000 points and 100,000 people. A change touches a
+45–90 ms of a 2-CPU host for 2,000 points and 100,000 people. A change touches a
 few points, so the count's rows (one per point, post and employer) are kept here
 with a *stamp*, and a reader recounts only the points changed since:
 
 - Every change is *marked* in a log: an assignment marks its point (and the
-  point it was saved at, when moved); a record or a person (status, employer)
-  marks the person, resolved when read into the points where they serve. A mark
-  takes the next number of ``SEQ_KEY`` (an atomic ``INCR``) and is stored under
-  it. It is made at once (reads later in the same transaction) and again after
-  the commit, as the board's generation is bumped.
+  point it was read at, when moved); a record or a person (status, employer)
+  marks the person, and an organisation (a point or company renamed, moved to
+  another station) itself, both resolved when read into the points where those
+  people serve. A mark takes the next number of ``SEQ_KEY`` (an atomic
+  ``INCR``) and is stored under it. It is made at once (reads later in the same
+  transaction) and again after the commit, as the board's generation is bumped.
 - A reader reads the sequence *before* the database. An entry is (that number,
   the rows). The next reader with a higher number reads the marks between,
   recounts the points they name (the same query, its points narrowed to them)
   and keeps the rest of the rows. A mark made while a count ran has a number
   above the entry's stamp, so it is applied by the next reader: a race can cost
   a recount, never keep a stale row.
-- What cannot be applied mark by mark makes the reader count everything: an
-  entry missing or expired, a mark missing (evicted, or its number taken but
-  not yet stored), more than ``MAX_MARKS`` marks, or more than ``MAX_DIRTY``
-  points to recount.
-- Changes that alter every row or the scope itself (a point or a company
-  created, renamed or moved to another station; a post; records changed in bulk
-  without naming the people) replace the *structure token*, which is in the key
-  of every entry and of the sequence: every entry is then unreachable.
-- The count is keyed by everything it is made of (the SQL of the reader's two
-  scopes, the posts' required types, the day): a new day is a new entry,
-  counted in full once.
-- Writes that send no signal at all (SQL outside the application) are caught by
-  ``TIMEOUT``.
+- An entry is a scope's (the SQL of the reader's two scopes, the posts'
+  required types) on a day. A day not counted yet starts from the last day
+  counted for that scope (up to ``MAX_DAYS_APART`` away): beside the marks, it
+  recounts the points where an assignment, or a record of someone serving
+  there, starts, ends or enters an expiry window between the two days
+  (``_points_changed_between`` in lms/points/selectors.py). The evening's
+  counts are the morning's start: ``TIMEOUT`` is a day and some.
+- What cannot be applied mark by mark makes the reader count everything: no
+  entry to start from, a mark missing (evicted, or its number taken but not
+  yet stored), more than ``MAX_MARKS`` marks, or more than ``MAX_DIRTY`` points
+  to recount.
+- A post or the types it requires, and records changed in bulk without naming
+  their people, replace the *structure token*, which is in the key of every
+  entry and of the sequence: every entry is then unreachable.
+- Writes that send no signal at all (SQL outside the application) are not
+  seen until the entries expire (``TIMEOUT``) or the cache is flushed
+  (docs/points.md).
 
 Why our own: django-cachalot and cacheops invalidate whole tables, which here is
 what the board's generation already does; a materialized view would recount
@@ -55,6 +60,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+from django.db.models import Q
 
 from lms.points.models import PointAssignment
 
@@ -62,19 +68,22 @@ STRUCTURE_KEY = "shouwang:points-counts-structure"
 SEQ_KEY = "shouwang:points-counts-seq:{}"  # per structure token
 LOG_KEY = "shouwang:points-counts-log:{}:{}"  # token, number
 # The rows' layout is in the key: a deploy that changes it never reads an old one.
-ENTRY_KEY = "shouwang:points-counts:v1:{}:{}"  # token, digest of what is counted
-TIMEOUT = 2 * 60 * 60
+ENTRY_KEY = "shouwang:points-counts:v2:{}:{}:{}"  # token, scope's digest, day
+LAST_DAY_KEY = "shouwang:points-counts-day:v2:{}:{}"  # token, scope's digest
+# Long enough for the evening's counts to be there for the morning's first read.
+TIMEOUT = 26 * 60 * 60
 # A mark outlives every entry stamped before it.
 LOG_TIMEOUT = TIMEOUT + 10 * 60
-STRUCTURE_TIMEOUT = 24 * 60 * 60
+STRUCTURE_TIMEOUT = 7 * 24 * 60 * 60
 # Beyond these, one count of everything is cheaper than reading the marks and
 # recounting point by point.
 MAX_MARKS = 200
 MAX_DIRTY = 300
+MAX_DAYS_APART = 7
 # Person fields the count reads (their status, their employer); a save naming
 # only others (a phone number, the last sign-in) changes no count.
 PERSON_FIELDS = {"status", "organisation", "organisation_id"}
-POINTS, PEOPLE = "points", "people"
+POINTS, PEOPLE, ORGANISATIONS = "points", "people", "organisations"
 
 
 def _atomic():
@@ -140,35 +149,49 @@ def people_changed(person_ids):
     _mark(PEOPLE, person_ids)
 
 
+def organisations_changed(organisation_ids):
+    """These organisations changed (a name, a station, a kind): a point's own
+    counts, and those of the points where their people serve (the employer's
+    name is in the rows; a company moved to another station takes its people
+    out of that station's scope)."""
+    _mark(ORGANISATIONS, organisation_ids)
+
+
 def everything_changed():
-    """Every kept count is unreachable (a point or company, a post; records
-    changed in bulk)."""
+    """Every kept count is unreachable (a post or the types it requires; records
+    changed in bulk without naming their people)."""
     _now_and_on_commit(_new_structure)
 
 
 def _dirty_points(marks):
-    points, people = set(), set()
+    found = {POINTS: set(), PEOPLE: set(), ORGANISATIONS: set()}
     for kind, ids in marks:
-        (points if kind == POINTS else people).update(ids)
-    if people:
+        found[kind].update(ids)
+    points, people, organisations = (found[k] for k in (POINTS, PEOPLE, ORGANISATIONS))
+    points |= organisations  # a point is an organisation
+    if people or organisations:
         points.update(
-            PointAssignment.objects.filter(person_id__in=people)
+            PointAssignment.objects.filter(
+                Q(person_id__in=people) | Q(person__organisation_id__in=organisations)
+            )
             .values_list("point_id", flat=True)
             .distinct()
         )
     return points
 
 
-def _recounted(token, stamp, number, rows, count_points):
-    """``rows`` with the points marked after ``stamp`` recounted, or None when the
-    marks cannot be applied one by one."""
+def _recounted(token, stamp, number, rows, count_points, more=None):
+    """``rows`` with the points marked after ``stamp`` (and those ``more()``
+    names) recounted, or None when the marks cannot be applied one by one."""
     if not 0 <= number - stamp <= MAX_MARKS:
         return None
     keys = [LOG_KEY.format(token, n) for n in range(stamp + 1, number + 1)]
-    marks = cache.get_many(keys)
+    marks = cache.get_many(keys) if keys else {}
     if len(marks) != len(keys):
         return None
     dirty = _dirty_points(marks.values())
+    if more is not None:
+        dirty |= more()
     if len(dirty) > MAX_DIRTY:
         return None
     if not dirty:
@@ -177,30 +200,42 @@ def _recounted(token, stamp, number, rows, count_points):
     return kept + list(count_points(sorted(dirty)))
 
 
-def counted(what, count_all, count_points):
-    """The count's rows (their first column a point's pk) for ``what`` (a
-    hashable description of everything the count is made of), from the kept
-    entry with the points changed since recounted (``count_points(pks)``), or
-    ``count_all()`` when there is nothing to start from."""
+def counted(scope, day, count_all, count_points, changed_between):
+    """The count's rows (their first column a point's pk) for ``scope`` (a
+    hashable description of everything the count is made of but the day) on
+    ``day``: from the kept entry with the points changed since recounted
+    (``count_points(pks)``); else from the entry of the last day counted for
+    that scope, recounting also the points ``changed_between(that day, day)``
+    names (assignments and records starting or ending between: the morning's
+    first read starts from the evening's counts); else ``count_all()``."""
     token = _structure()
     if token is None:
         return count_all()
-    digest = hashlib.sha256(repr(what).encode()).hexdigest()
-    seq_key, entry_key = SEQ_KEY.format(token), ENTRY_KEY.format(token, digest)
-    found = cache.get_many([seq_key, entry_key])
+    digest = hashlib.sha256(repr(scope).encode()).hexdigest()
+    seq_key = SEQ_KEY.format(token)
+    entry_key = ENTRY_KEY.format(token, digest, day.isoformat())
+    last_day_key = LAST_DAY_KEY.format(token, digest)
+    found = cache.get_many([seq_key, entry_key, last_day_key])
     number = found.get(seq_key)
     if number is None:  # the sequence was evicted: marks may be lost
         _new_structure()
         return count_all()
-    entry = found.get(entry_key)
+    entry, more = found.get(entry_key), None
+    last = found.get(last_day_key)
+    if (
+        entry is None
+        and last is not None
+        and 0 < abs((day - last).days) <= (MAX_DAYS_APART)
+    ):
+        entry = cache.get(ENTRY_KEY.format(token, digest, last.isoformat()))
+        more = lambda: changed_between(last, day)  # noqa: E731
+    rows = None
     if entry is not None:
         stamp, rows = entry
-        if stamp == number:
+        if stamp == number and more is None:
             return rows
-        rows = _recounted(token, stamp, number, rows, count_points)
-        if rows is not None:
-            cache.set(entry_key, (number, rows), TIMEOUT)
-            return rows
-    rows = count_all()
-    cache.set(entry_key, (number, rows), TIMEOUT)
+        rows = _recounted(token, stamp, number, rows, count_points, more)
+    if rows is None:
+        rows = count_all()
+    cache.set_many({entry_key: (number, rows), last_day_key: day}, TIMEOUT)
     return rows

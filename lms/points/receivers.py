@@ -27,9 +27,15 @@ def person_changed(sender, instance, update_fields=None, **kwargs):
     count_cache.people_changed({instance.pk})
 
 
-def structure_changed(sender, **kwargs):
-    """A point or company (created, renamed, moved to another station), a post
-    or the types it requires: every count."""
+def organisation_changed(sender, instance, **kwargs):
+    """A point or company created, renamed, moved to another station: its own
+    counts and those where its people serve."""
+    board_cache.board_changed()
+    count_cache.organisations_changed({instance.pk})
+
+
+def post_changed(sender, **kwargs):
+    """A post or the types it requires: every count."""
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: the change is announced once made
     board_cache.board_changed()

@@ -31,6 +31,8 @@ from django.db import connection
 from django.db.models import Count, FilteredRelation, FloatField, Q, Value
 from django.db.models.functions import Cast
 
+from lms.certs.constants import Status
+from lms.certs.models import QualificationRecord
 from lms.certs.roster import (
     RosterFilters,
     held_q,
@@ -226,7 +228,44 @@ def _counts(points, people, posts, day, extra_type):
         narrowed = _narrowed_statement(key, len(pks), points, people, needed, day)
         return _run(narrowed(pks))
 
-    return count_cache.counted(key, lambda: _run(statement), count_points)
+    def changed_between(first, second):
+        return _points_changed_between(points, needed, first, second)
+
+    return count_cache.counted(
+        key[:-1], day, lambda: _run(statement), count_points, changed_between
+    )
+
+
+def _points_changed_between(points, needed, first, second):
+    """The pks of ``points`` whose counts may differ between two days for the
+    days alone: an assignment there, or a record of a type ``needed`` held by
+    someone assigned there, starts or ends between them, or leaves an expiry
+    window (lms/points/count_cache.py starts a day's count from another's)."""
+    low, high = sorted((first, second))
+    starts_or_ends = Q(valid_from__gt=low, valid_from__lte=high) | Q(
+        valid_until__gte=low, valid_until__lt=high
+    )
+    lapses = reduce(
+        or_,
+        (
+            Q(
+                valid_until__gte=low + timedelta(days=days),
+                valid_until__lt=high + timedelta(days=days),
+            )
+            for days in EXPIRY_WINDOWS
+        ),
+    )
+    holders = QualificationRecord.objects.filter(
+        starts_or_ends | lapses,
+        status=Status.ACTIVE,
+        qualification_type_id__in={t for types in needed.values() for t in types},
+    ).values("person_id")
+    return set(
+        PointAssignment.objects.filter(point__in=points.values("pk"))
+        .filter(starts_or_ends | Q(person_id__in=holders))
+        .values_list("point_id", flat=True)
+        .distinct()
+    )
 
 
 def _narrowed_statement(key, size, points, people, needed, day):

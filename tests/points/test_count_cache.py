@@ -18,11 +18,12 @@ from lms.people.constants import CredentialKind, PersonStatus
 from lms.people.selectors import people_visible_to
 from lms.points import board_cache, count_cache, scope, services
 from lms.points.constants import AssignmentEnd
-from lms.points.selectors import point_board
+from lms.points.selectors import _points_changed_between, point_board
 from tests.factories import (
     ExternalCredentialFactory,
     PersonFactory,
     PointAssignmentFactory,
+    PointFactory,
     QualificationRecordFactory,
 )
 from tests.points.test_board_cache import shown
@@ -40,7 +41,7 @@ def counting(monkeypatch):
     calls = Counting()
     real = count_cache.counted
 
-    def spy(what, count_all, count_points):
+    def spy(scope, day, count_all, count_points, changed_between):
         if calls.fresh:
             return count_all()
 
@@ -52,7 +53,7 @@ def counting(monkeypatch):
             calls.append(set(pks))
             return count_points(pks)
 
-        return real(what, everything, some)
+        return real(scope, day, everything, some, changed_between)
 
     monkeypatch.setattr(count_cache, "counted", spy)
     return calls
@@ -175,14 +176,114 @@ def test_a_person_who_left_or_changed_employer_is_recounted(points_world, counti
 
 
 @pytest.mark.django_db
-def test_a_point_or_company_changed_recounts_everything(points_world, counting):
+def test_a_company_changed_recounts_where_its_people_serve(points_world, counting):
     w = points_world
     read(w, counting)
     w.company.name = "甲保安服务公司"
     w.company.save()
     kept, done = read(w, counting)
-    assert done == ["all"]
+    assert len(done) == 1 and {w.point.pk, w.point_a.pk} <= done[0]
     assert "甲保安服务公司" in [o.name for o in kept.organisations]
+    # Moved under the other station: its people leave this station's scope.
+    w.company.supervising_station = w.other_station
+    w.company.save()
+    kept, done = read(w, counting)
+    assert "all" not in done
+    assert not kept.organisations
+
+
+@pytest.mark.django_db
+def test_a_new_point_is_counted_and_a_post_recounts_everything(points_world, counting):
+    w = points_world
+    read(w, counting)
+    point = PointFactory(code="PT-NEW", supervising_station=w.station)
+    PointAssignmentFactory(person=w.colleague, point=point, post=w.gate)
+    kept, done = read(w, counting)
+    assert done == [{point.pk}]
+    assert at(kept, "PT-NEW") == (1, 0)
+    w.gate.name = "大门门卫"
+    w.gate.save()
+    assert read(w, counting)[1] == ["all"]
+
+
+@pytest.mark.django_db
+def test_the_next_days_count_starts_from_the_days_before(points_world, counting):
+    w = points_world
+    tomorrow = w.today + timedelta(days=1)
+    # The guard's duty record ends today: held today, not tomorrow.
+    ending = PersonFactory(organisation=w.company)
+    QualificationRecordFactory(
+        person=ending, qualification_type=w.duty, valid_until=w.today
+    )
+    PointAssignmentFactory(person=ending, point=w.point_a, post=w.gate)
+    assert at(read(w, counting)[0], "PT-A2") == (2, 2)
+    kept, done = read(w, counting, day=tomorrow)
+    assert done == [{w.point_a.pk}]
+    assert at(kept, "PT-A2") == (2, 1)
+    # And back, and to a day too far to start from: everything.
+    assert read(w, counting)[1] == []  # today's entry is still there
+    assert read(w, counting, day=w.today + timedelta(days=30))[1] == ["all"]
+
+
+@pytest.mark.django_db
+def test_what_changes_between_two_days(points_world):
+    w = points_world
+    today, tomorrow = w.today, w.today + timedelta(days=1)
+    points = scope.points_of_station(w.station)
+    needed = {w.gate.pk: (w.duty.pk,), w.patrol.pk: (w.duty.pk, w.fire.pk)}
+
+    def changed():
+        found = _points_changed_between(points, needed, today, tomorrow)
+        assert found == _points_changed_between(points, needed, tomorrow, today)
+        return found
+
+    assert changed() == set()
+    cases = [
+        # An assignment starting tomorrow, one ending today.
+        lambda p: PointAssignmentFactory(
+            person=PersonFactory(), point=p, post=w.gate, valid_from=tomorrow
+        ),
+        lambda p: PointAssignmentFactory(
+            person=PersonFactory(),
+            point=p,
+            post=w.gate,
+            valid_from=today - timedelta(days=3),
+            valid_until=today,
+        ),
+        # Records of someone serving there: starting tomorrow, ending today,
+        # entering the 30- and the 60-day window.
+        lambda p: _serving(w, p, days_ago=-1),
+        lambda p: _serving(w, p, valid_until=today),
+        lambda p: _serving(w, p, valid_until=today + timedelta(days=30)),
+        lambda p: _serving(w, p, valid_until=today + timedelta(days=60)),
+    ]
+    for case in cases:
+        point = PointFactory(supervising_station=w.station)
+        case(point)
+        assert point.pk in changed()
+    # Not a boundary: a record ending in 20 days, an other station's point, a
+    # type no post requires.
+    quiet = PointFactory(supervising_station=w.station)
+    _serving(w, quiet, valid_until=today + timedelta(days=20))
+    elsewhere = PointFactory(supervising_station=w.other_station)
+    _serving(w, elsewhere, valid_until=today)
+    other_type = PointFactory(supervising_station=w.station)
+    _serving(w, other_type, valid_until=today, qualification_type=None)
+    assert not {quiet.pk, elsewhere.pk, other_type.pk} & changed()
+
+
+def _serving(w, point, qualification_type=False, **record):
+    person = PersonFactory(organisation=w.company)
+    if qualification_type is False:
+        qualification_type = w.duty
+    if qualification_type is None:
+        record_of = QualificationRecordFactory(person=person, **record)
+    else:
+        record_of = QualificationRecordFactory(
+            person=person, qualification_type=qualification_type, **record
+        )
+    PointAssignmentFactory(person=person, point=point, post=w.gate)
+    return record_of
 
 
 @pytest.mark.django_db
@@ -238,14 +339,14 @@ def test_a_change_during_a_count_is_recounted_by_the_next_reader(
     count_cache.everything_changed()
     real = count_cache.counted
 
-    def with_a_change_midway(what, count_all, count_points):
+    def with_a_change_midway(scope, day, count_all, *others):
         def count_then_change():
             rows = count_all()  # counted before the change below...
             w.guard.status = PersonStatus.SUSPENDED  # ...made as it is returned
             w.guard.save(update_fields=["status"])
             return rows
 
-        return real(what, count_then_change, count_points)
+        return real(scope, day, count_then_change, *others)
 
     monkeypatch.setattr(count_cache, "counted", with_a_change_midway)
     assert at(board(w), "PT-A2") == (1, 1)  # what was counted, and stamped before
@@ -374,7 +475,8 @@ def test_kept_counts_equal_a_fresh_count_after_any_changes(points_world, countin
         else:
             person.status = rng.choice([PersonStatus.ACTIVE, PersonStatus.SUSPENDED])
             person.save(update_fields=["status"])
-        for options in ({}, {"post": w.gate.pk}):
+        day = w.today + timedelta(days=rng.choice((0, 0, 1, 2)))
+        for options in ({"day": day}, {"day": day, "post": w.gate.pk}):
             _kept, done = read(w, counting, **options)
             assert "all" not in done
             recounted_in_part += bool(done)
