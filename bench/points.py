@@ -29,7 +29,9 @@ shared, loaded machine:
      - cold, nothing kept (the board's entry and every kept count dropped before
        every run, as a point, company or post changed, or the first read of a
        scope on a day: everything counted),
-     - warm (board and map from the cache, lms/points/board_cache.py);
+     - warm (board and map from the cache, lms/points/board_cache.py),
+     - the first read of the next day (``?date=`` a day further each run: the
+       counts start from the day before's);
      GET /api/v1/points with the station's API key. The cache is Redis,
      BENCH_REDIS_URL (bench/bench_settings.py; redis://127.0.0.1:6379/15 unless
      set; empty: the settings' own, REDIS_URL or the database cache).
@@ -305,6 +307,19 @@ def measure(made, day):
         ):
             timing = timed(get, before=before, beside=hand)
             results[f"{name}_{state}"] = row(timing, bytes=len(timing.result.content))
+    # The first read of each next day (?date= one day further each run): the
+    # counts start from the day before's (lms/points/count_cache.py).
+    days_ahead = iter(range(1, 1000))
+
+    def next_day():
+        url = f"/points/?date={(day + timedelta(days=next(days_ahead))).isoformat()}"
+        response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"[points] {url}: {response.status_code}")
+        return response
+
+    timing = timed(next_day, beside=hand)
+    results["page_next_day"] = row(timing, bytes=len(timing.result.content))
     entry = (
         made_board.state(),
         drawing.points_map(

@@ -213,16 +213,17 @@ def _counts(points, people, posts, day, extra_type):
             tuple(needed.items()),
             day,
         )
-        statement = _statements.get(key)
-        if statement is None:
-            statement = _counts_statement(points, people, needed, day)
-            if len(_statements) >= _STATEMENTS_MAX:
-                _statements.clear()
-            _statements[key] = statement
+        hash(key)
     except TypeError:  # a scope with a parameter that cannot be a key: not kept
         return _run(_counts_statement(points, people, needed, day))
     except EmptyResultSet:  # nobody to count (an empty scope)
         return []
+
+    def count_all():
+        statement = _statements.get(key)
+        if statement is None:
+            statement = _keep(key, _counts_statement(points, people, needed, day))
+        return _run(statement)
 
     def count_points(pks):
         narrowed = _narrowed_statement(key, len(pks), points, people, needed, day)
@@ -231,9 +232,7 @@ def _counts(points, people, posts, day, extra_type):
     def changed_between(first, second):
         return _points_changed_between(points, needed, first, second)
 
-    return count_cache.counted(
-        key[:-1], day, lambda: _run(statement), count_points, changed_between
-    )
+    return count_cache.counted(key[:-1], day, count_all, count_points, changed_between)
 
 
 def _points_changed_between(points, needed, first, second):
@@ -263,6 +262,7 @@ def _points_changed_between(points, needed, first, second):
     return set(
         PointAssignment.objects.filter(point__in=points.values("pk"))
         .filter(starts_or_ends | Q(person_id__in=holders))
+        .order_by()
         .values_list("point_id", flat=True)
         .distinct()
     )
@@ -284,10 +284,7 @@ def _narrowed_statement(key, size, points, people, needed, day):
             return lambda pks: _counts_statement(
                 points.filter(pk__in=pks), people, needed, day
             )
-        made = sql, params, at
-        if len(_statements) >= _STATEMENTS_MAX:
-            _statements.clear()
-        _statements[key, size] = made
+        made = _keep((key, size), (sql, params, at))
     sql, params, at = made
 
     def statement(pks):
@@ -296,6 +293,13 @@ def _narrowed_statement(key, size, points, people, needed, day):
             filled[i] = pks[n]
         return sql, filled
 
+    return statement
+
+
+def _keep(key, statement):
+    if len(_statements) >= _STATEMENTS_MAX:
+        _statements.clear()
+    _statements[key] = statement
     return statement
 
 

@@ -85,6 +85,9 @@ class QualificationRecord(models.Model):
         indexes = [
             models.Index(fields=["person", "status"]),
             models.Index(fields=["qualification_type", "status", "valid_until"]),
+            # Records starting on a day (the points board moving from one day's
+            # counts to the next: lms/points/count_cache.py).
+            models.Index(fields=["valid_from"], name="certs_record_valid_from"),
         ]
         permissions = [
             ("issue_qualificationrecord", _("Can issue, renew and approve")),
