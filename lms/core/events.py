@@ -17,9 +17,12 @@ is swallowed). Listeners only hand over to a service.
   activities of one lesson passed at the same moment must each see the other's
   result, which an open transaction would hide (PostgreSQL).
 
-- ``records_changed(sender, person_ids)``: qualification records changed in bulk,
-  by a queryset ``update()`` that sends no model signal (the nightly expiry, the
-  records of voided outside credentials): ``person_ids``, or None for anyone.
+- ``records_changed(sender, person_ids, before)``: qualification records changed
+  in bulk, by a queryset ``update()`` that sends no model signal (the nightly
+  expiry, the records of voided outside credentials): ``person_ids``, or None
+  for anyone; ``before``, a day: only as read on the days before it (records
+  past their last day expired: on that day and later they were not held
+  anyway).
   Sent *inside* the transaction, as ``result_recorded``: a listener that keeps
   a copy of what records say (the points board's cache) drops it now and again
   once the transaction commits.
@@ -52,9 +55,10 @@ def activity_passed_announce(*, sender, user, lesson_id, block_id=None):
     )
 
 
-def records_changed_announce(*, sender, person_ids=None):
-    """Announce records of ``person_ids`` (None: anyone's) changed in bulk, in
-    the current transaction."""
+def records_changed_announce(*, sender, person_ids=None, before=None):
+    """Announce records of ``person_ids`` (None: anyone's) changed in bulk, as
+    read on the days before ``before`` (None: any day), in the current
+    transaction."""
     ids = None if person_ids is None else sorted({int(pk) for pk in person_ids})
     if ids != []:
-        records_changed.send(sender=sender, person_ids=ids)
+        records_changed.send(sender=sender, person_ids=ids, before=before)

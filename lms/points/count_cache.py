@@ -34,6 +34,9 @@ with a *stamp*, and a reader recounts only the points changed since:
   entry to start from, a mark missing (evicted, or its number taken but not
   yet stored), more than ``MAX_MARKS`` marks, or more than ``MAX_DIRTY`` points
   to recount.
+- Records expired by the nightly run are one mark, the day: a count of that
+  day or later stays (a record past its last day is held on no later day,
+  expired or not), an earlier day's is counted again.
 - A post or the types it requires, and records changed in bulk without naming
   their people, replace the *structure token*, which is in the key of every
   entry and of the sequence: every entry is then unreachable.
@@ -84,6 +87,7 @@ MAX_DAYS_APART = 7
 # only others (a phone number, the last sign-in) changes no count.
 PERSON_FIELDS = {"status", "organisation", "organisation_id"}
 POINTS, PEOPLE, ORGANISATIONS = "points", "people", "organisations"
+DAYS_BEFORE = "days-before"
 
 
 def _atomic():
@@ -157,6 +161,14 @@ def organisations_changed(organisation_ids):
     _mark(ORGANISATIONS, organisation_ids)
 
 
+def days_before_changed(day):
+    """The counts of the days before ``day`` changed, not of ``day`` or later:
+    records past their last day expired (the nightly run). A record past its
+    last day is held on no later day, expired or not, so a count of ``day`` or
+    later stays; one of an earlier day is counted again."""
+    _mark(DAYS_BEFORE, {day})
+
+
 def everything_changed():
     """Every kept count is unreachable (a post or the types it requires; records
     changed in bulk without naming their people)."""
@@ -164,7 +176,7 @@ def everything_changed():
 
 
 def _dirty_points(marks):
-    found = {POINTS: set(), PEOPLE: set(), ORGANISATIONS: set()}
+    found = {POINTS: set(), PEOPLE: set(), ORGANISATIONS: set(), DAYS_BEFORE: set()}
     for kind, ids in marks:
         found[kind].update(ids)
     points, people, organisations = (found[k] for k in (POINTS, PEOPLE, ORGANISATIONS))
@@ -180,16 +192,19 @@ def _dirty_points(marks):
     return points
 
 
-def _recounted(token, stamp, number, rows, count_points, more=None):
+def _recounted(token, stamp, number, rows, day, count_points, more=None):
     """``rows`` with the points marked after ``stamp`` (and those ``more()``
-    names) recounted, or None when the marks cannot be applied one by one."""
+    names) recounted for ``day``, or None when the marks cannot be applied one by
+    one."""
     if not 0 <= number - stamp <= MAX_MARKS:
         return None
     keys = [LOG_KEY.format(token, n) for n in range(stamp + 1, number + 1)]
-    marks = cache.get_many(keys) if keys else {}
+    marks = list(cache.get_many(keys).values()) if keys else []
     if len(marks) != len(keys):
         return None
-    dirty = _dirty_points(marks.values())
+    if any(kind == DAYS_BEFORE and day < max(ids) for kind, ids in marks):
+        return None
+    dirty = _dirty_points(marks)
     if more is not None:
         dirty |= more()
     if len(dirty) > MAX_DIRTY:
@@ -234,7 +249,7 @@ def counted(scope, day, count_all, count_points, changed_between):
         stamp, rows = entry
         if stamp == number and more is None:
             return rows
-        rows = _recounted(token, stamp, number, rows, count_points, more)
+        rows = _recounted(token, stamp, number, rows, day, count_points, more)
     if rows is None:
         rows = count_all()
     cache.set_many({entry_key: (number, rows), last_day_key: day}, TIMEOUT)

@@ -47,11 +47,13 @@ def definition_changed(sender, **kwargs):
     board_cache.board_changed()
 
 
-def records_changed(sender, person_ids, **kwargs):
-    """Records changed in bulk (lms/core/events.py): those people's points, or
-    every count when the people are not named."""
+def records_changed(sender, person_ids, before=None, **kwargs):
+    """Records changed in bulk (lms/core/events.py): as read on the days before
+    ``before`` only, or those people's, or anyone's."""
     board_cache.board_changed()
-    if person_ids is None:
+    if before is not None:
+        count_cache.days_before_changed(before)
+    elif person_ids is None:
         count_cache.everything_changed()
     else:
         count_cache.people_changed(person_ids)

@@ -300,7 +300,12 @@ def test_records_changed_in_bulk_are_announced(points_world, counting):
     yesterday = w.today - timedelta(days=1)
     # The guard's record starts today: only the late one is held yesterday.
     assert at(read(w, counting, day=yesterday)[0], "PT-A2") == (2, 1)
+    assert at(read(w, counting)[0], "PT-A2") == (2, 1)
     assert records_expire(w.today) == 1  # an update(): no model signal
+    # Today's count stays: a record past its last day was not held today anyway.
+    kept, done = read(w, counting)
+    assert done == []
+    assert at(kept, "PT-A2") == (2, 1)
     kept, done = read(w, counting, day=yesterday)
     assert done == ["all"]
     assert at(kept, "PT-A2") == (2, 0)  # expired, so no longer held yesterday

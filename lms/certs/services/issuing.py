@@ -216,7 +216,7 @@ def records_expire(day=None):
         status_reason=system_reason(gettext_lazy("Validity ended")),
     )
     if expired:
-        # A bulk update sends no model signal; the people are not named (a night
-        # can expire thousands of records).
-        records_changed_announce(sender="certs")
+        # A bulk update sends no model signal. The people are not named (a night
+        # can expire thousands); what changed is only how the days before read.
+        records_changed_announce(sender="certs", before=day)
     return expired
