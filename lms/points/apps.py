@@ -25,16 +25,17 @@ class PointsConfig(AppConfig):
         # assignments (their points); records (issued, suspended, revoked) and
         # people (status, employer): the points where they serve; points and
         # companies (names, categories, supervision): themselves and where their
-        # people serve; posts and the types they require: everything; needs and
-        # sites: the board, not the counts.
+        # people serve; sites: their points (a board near somewhere counts the
+        # points within its radius); posts and the types they require:
+        # everything; needs: the board, not the counts.
         listeners = (
             (PointAssignment, receivers.assignment_changed),
             (QualificationRecord, receivers.record_changed),
             (Person, receivers.person_changed),
             (Organisation, receivers.organisation_changed),
             (Post, receivers.post_changed),
-            (PointNeed, receivers.definition_changed),
-            (PointSite, receivers.definition_changed),
+            (PointNeed, receivers.need_changed),
+            (PointSite, receivers.site_changed),
         )
         for signal in (post_save, post_delete):
             for sender, listener in listeners:

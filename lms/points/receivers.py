@@ -42,9 +42,17 @@ def post_changed(sender, **kwargs):
     count_cache.everything_changed()
 
 
-def definition_changed(sender, **kwargs):
-    """A need or a location: the board, not the counts."""
+def need_changed(sender, **kwargs):
+    """A need: the board, not the counts."""
     board_cache.board_changed()
+
+
+def site_changed(sender, instance, **kwargs):
+    """A point's location: the board, and the point's counts (a board ``near``
+    somewhere counts the points within its radius: the point may have come in
+    or gone out)."""
+    board_cache.board_changed()
+    count_cache.points_changed({instance.point_id})
 
 
 def records_changed(sender, person_ids, before=None, **kwargs):

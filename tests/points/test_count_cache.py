@@ -193,6 +193,26 @@ def test_a_company_changed_recounts_where_its_people_serve(points_world, countin
 
 
 @pytest.mark.django_db
+def test_a_point_moved_in_or_out_of_a_dispatch_radius(points_world, counting):
+    w = points_world
+    near = {"near": (22.545, 114.03), "radius_km": 1.0}
+    kept, _done = read(w, counting, **near)
+    assert [p.code for p in kept.points] == ["PT-A"]
+    site = w.point_a.site
+    site.longitude = "114.031000"  # PT-A2 moved next to PT-A
+    site.save()
+    kept, done = read(w, counting, **near)
+    assert done == [{w.point_a.pk}]
+    assert at(kept, "PT-A2") == (1, 1)
+    site.longitude = "114.050000"  # and back, 2 km away
+    site.save()
+    kept, done = read(w, counting, **near)
+    assert done == [{w.point_a.pk}]
+    assert [p.code for p in kept.points] == ["PT-A"]
+    assert [o.posts[0].assigned for o in kept.organisations] == [2]
+
+
+@pytest.mark.django_db
 def test_a_new_point_is_counted_and_a_post_recounts_everything(points_world, counting):
     w = points_world
     read(w, counting)
