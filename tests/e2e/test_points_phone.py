@@ -2,12 +2,18 @@
 station's 22 points with their counts and gaps, tap a point and see its people
 with the reason anyone is not deployable."""
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from lms.people.models import Person
+from lms.points import services
 from lms.points.demo import POINTS
+from lms.points.models import PointAssignment
 from tests.e2e.conftest import screenshot
 from tests.e2e.points_station import points_station
 from tests.e2e.test_login import no_horizontal_scroll, sign_in
@@ -48,6 +54,7 @@ def station(transactional_db):
     waiting = PersonFactory(organisation=company, name="李新春")
     for person in (ready, waiting):
         PointAssignmentFactory(person=person, point=points["XMH-D01"], post=gate)
+    station.made = made
     return station
 
 
@@ -103,3 +110,40 @@ def test_station_staff_search_the_points_near_an_incident(narrow_phone, station)
     assert distances[-1] <= 1.0
     assert no_horizontal_scroll(page)
     screenshot(page, "points-near-360")
+
+
+def test_what_changes_elsewhere_shows_at_the_next_look(narrow_phone, station):
+    """The board a station reads is counted again for what changed, whoever
+    changed it and wherever (lms/points/count_cache.py): a qualification issued
+    by the company, an assignment ended, the next day looked at."""
+    page = narrow_phone
+    page.goto("/login/")
+    sign_in(page, "station1")
+    page.get_by_role("link", name="共治点位").click()
+    d01 = page.locator('li.point[data-point="XMH-D01"]')
+    expect(d01).to_contain_text("门卫: 1/2")
+
+    # The company records 李新春's certificate: D01 is covered.
+    waiting = Person.objects.get(name="李新春")
+    QualificationRecordFactory(person=waiting, qualification_type=station.made.duty)
+    page.reload()
+    expect(d01).to_contain_text("门卫: 2/2")
+    expect(d01).not_to_have_class(re.compile(r"point--short"))
+    expect(page.locator("li.point--short")).to_have_count(21)
+    screenshot(page, "points-list-covered-360")
+
+    # 王建国's assignment ends today: from tomorrow D01 is short again.
+    services.assignment_end(
+        assignment=PointAssignment.objects.get(person__name="王建国"),
+        last_day=timezone.localdate(),
+    )
+    page.reload()
+    expect(d01).to_contain_text("门卫: 2/2")
+    page.get_by_text("日期、岗位与派遣搜索").click()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page.get_by_label("日期").fill(tomorrow.isoformat())
+    page.get_by_role("button", name="查看").click()
+    expect(d01).to_contain_text("门卫: 1/2")
+    expect(d01).to_contain_text("缺 1 人")
+    assert no_horizontal_scroll(page)
+    screenshot(page, "points-list-tomorrow-360")
