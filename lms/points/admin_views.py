@@ -20,6 +20,7 @@ from lms.core.admin_helpers import AdminPageMixin
 from lms.people.constants import PointCategory
 from lms.people.selectors import people_visible_to
 from lms.points import board_cache, definitions, scope, services
+from lms.points.board_cache import day_query
 from lms.points.constants import AuditAction
 from lms.points.forms import (
     BoardForm,
@@ -29,7 +30,7 @@ from lms.points.forms import (
     SetupFilterForm,
 )
 from lms.points.selectors import point_board
-from lms.points.views import board_context, day_query
+from lms.points.views import board_context
 
 
 class CoverageView(AdminPageMixin, TemplateView):

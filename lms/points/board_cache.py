@@ -71,6 +71,11 @@ def generation():
     return found
 
 
+def day_query(options):
+    """The query string that keeps the board's day on the links it makes."""
+    return f"?date={options['day'].isoformat()}"
+
+
 def _key(token, points, people, options, day_query):
     try:
         scope = f"{points.query}\n{people.query}"

@@ -2,7 +2,9 @@
 (lms/points/board_cache.py) and the kept counts (lms/points/count_cache.py).
 Connected in lms/points/apps.py."""
 
-from lms.points import board_cache, count_cache
+from django.db import transaction
+
+from lms.points import board_cache, count_cache, tasks
 
 
 def assignment_changed(sender, instance, **kwargs):
@@ -35,11 +37,13 @@ def organisation_changed(sender, instance, **kwargs):
 
 
 def post_changed(sender, **kwargs):
-    """A post or the types it requires: every count."""
+    """A post or the types it requires: every count; the recent readers' boards
+    are counted again in the background (lms/points/prepared.py)."""
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: the change is announced once made
     board_cache.board_changed()
     count_cache.everything_changed()
+    transaction.on_commit(tasks.prepare_boards.enqueue)
 
 
 def need_changed(sender, **kwargs):

@@ -26,6 +26,9 @@ from lms.people.selectors import (
     user_roles,
 )
 
+# Reading the points boards is reading who holds which qualification.
+READ_PERMISSION = "certs.view_qualificationrecord"
+
 
 def all_points():
     return Organisation.objects.filter(kind=OrganisationKind.CO_GOVERNANCE_POINT)

@@ -14,18 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.people.selectors import people_visible_to
-from lms.points import board_cache, cards, drawing, scope, services
+from lms.points import board_cache, cards, drawing, prepared, scope, services
+from lms.points.board_cache import day_query
 from lms.points.forms import AssignForm, BoardForm, EndForm, ImportForm
 from lms.points.imports import ImportFileError, assignments_import, dataset_from_upload
 from lms.points.models import PointAssignment
 from lms.points.selectors import point_board, point_people
 
 PER_PAGE = 50
-READ_PERMISSION = "certs.view_qualificationrecord"
 
 
 def _readable(user):
-    if not user.has_perm(READ_PERMISSION):
+    if not user.has_perm(scope.READ_PERMISSION):
         raise PermissionDenied
     return scope.points_visible_to(user)
 
@@ -51,11 +51,6 @@ def tile_origin(url):
     if "{" in host:
         host = "*." + host.split(".", 1)[1]
     return f"{parts.scheme}://{host}"
-
-
-def day_query(options):
-    """The query string that keeps the board's day on the links it makes."""
-    return f"?date={options['day'].isoformat()}"
 
 
 def board_context(request, board, form, *, map_svg=None, options=None):
@@ -102,6 +97,7 @@ def points_index(request):
     points = _readable(request.user)
     form = BoardForm(request.GET or None)
     options = form.options()
+    prepared.reader_seen(request.user)
     board, map_svg = board_cache.board_and_map(
         points,
         people_visible_to(request.user),

@@ -1,6 +1,6 @@
 """A station with two points (one short, one covered), a second station with its
 own point, and the posts of the roster: GATE needs DUTY, PATROL needs DUTY and
-FIRE."""
+FIRE; ``counting``, what the board's reads counted (lms/points/count_cache.py)."""
 
 from datetime import timedelta
 
@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from lms.certs.api_keys import api_key_create
+from lms.points import count_cache
 from tests.factories import (
     PersonFactory,
     PointAssignmentFactory,
@@ -75,3 +76,33 @@ def points_world(world):
         station=w.station, name="勤务系统", actor=w.station_staff.user
     )
     return w
+
+
+class Counting(list):
+    """What each board read counted: "all", or the set of point pks recounted.
+    ``fresh``: count everything, the kept counts neither read nor written."""
+
+    fresh = False
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    calls = Counting()
+    real = count_cache.counted
+
+    def spy(scope, day, count_all, count_points, changed_between):
+        if calls.fresh:
+            return count_all()
+
+        def everything():
+            calls.append("all")
+            return count_all()
+
+        def some(pks):
+            calls.append(set(pks))
+            return count_points(pks)
+
+        return real(scope, day, everything, some, changed_between)
+
+    monkeypatch.setattr(count_cache, "counted", spy)
+    return calls

@@ -29,36 +29,6 @@ from tests.factories import (
 from tests.points.test_board_cache import shown
 
 
-class Counting(list):
-    """What each board read counted: "all", or the set of point pks recounted.
-    ``fresh``: count everything, the kept counts neither read nor written."""
-
-    fresh = False
-
-
-@pytest.fixture
-def counting(monkeypatch):
-    calls = Counting()
-    real = count_cache.counted
-
-    def spy(scope, day, count_all, count_points, changed_between):
-        if calls.fresh:
-            return count_all()
-
-        def everything():
-            calls.append("all")
-            return count_all()
-
-        def some(pks):
-            calls.append(set(pks))
-            return count_points(pks)
-
-        return real(scope, day, everything, some, changed_between)
-
-    monkeypatch.setattr(count_cache, "counted", spy)
-    return calls
-
-
 def board(w, people=None, **options):
     """The station's board as the page reads it (the board's own entry dropped,
     so that the counts are read from their cache)."""
