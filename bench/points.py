@@ -31,7 +31,8 @@ shared, loaded machine:
        scope on a day: everything counted),
      - warm (board and map from the cache, lms/points/board_cache.py),
      - the first read of the next day (``?date=`` a day further each run: the
-       counts start from the day before's);
+       counts start from the day before's), and the same prepared the night
+       before (lms/points/prepared.py; the board's own entry gone since);
      GET /api/v1/points with the station's API key. The cache is Redis,
      BENCH_REDIS_URL (bench/bench_settings.py; redis://127.0.0.1:6379/15 unless
      set; empty: the settings' own, REDIS_URL or the database cache).
@@ -200,7 +201,7 @@ def measure(made, day):
     from lms.certs.models import QualificationRecord
     from lms.certs.roster import load_posts
     from lms.people.selectors import people_visible_to
-    from lms.points import board_cache, count_cache, drawing
+    from lms.points import board_cache, count_cache, drawing, prepared
     from lms.points.models import PointAssignment
     from lms.points.scope import points_of_station
     from lms.points.selectors import _counts, point_board
@@ -260,6 +261,13 @@ def measure(made, day):
 
     client = Client(HTTP_HOST=data.HOST)
     client.force_login(user)
+
+    def fetch(url):
+        response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"[points] {url}: {response.status_code}")
+        return response
+
     date_q = f"?date={day.isoformat()}"
     assignment = (
         PointAssignment.objects.filter(
@@ -295,10 +303,7 @@ def measure(made, day):
     ):
 
         def get(url=url):
-            response = client.get(url)
-            if response.status_code != 200:
-                sys.exit(f"[points] {url}: {response.status_code}")
-            return response
+            return fetch(url)
 
         for state, before in (
             ("changed", a_change),
@@ -312,14 +317,33 @@ def measure(made, day):
     days_ahead = iter(range(1, 1000))
 
     def next_day():
-        url = f"/points/?date={(day + timedelta(days=next(days_ahead))).isoformat()}"
-        response = client.get(url)
-        if response.status_code != 200:
-            sys.exit(f"[points] {url}: {response.status_code}")
-        return response
+        return fetch(f"/points/?date={day + timedelta(days=next(days_ahead))}")
 
     timing = timed(next_day, beside=hand)
     results["page_next_day"] = row(timing, bytes=len(timing.result.content))
+    # The same, prepared at night (lms/points/prepared.py: the recent readers'
+    # boards counted for the day) and the board's own entry gone since (it
+    # lives minutes, the counts a day): the morning's first look.
+    prepared_days = iter(range(500, 1500))
+    upcoming = {}
+
+    def prepare_the_night_before():
+        upcoming["day"] = day + timedelta(days=next(prepared_days))
+        prepared.boards_prepare(day=upcoming["day"])
+        board_cache.board_changed()
+
+    def morning():
+        return fetch(f"/points/?date={upcoming['day']}")
+
+    prepare_the_night_before()
+    timing = data.timed(
+        morning,
+        CONFIG.repeat,
+        warm_up=True,
+        before=prepare_the_night_before,
+        beside=hand,
+    )
+    results["page_next_day_prepared"] = row(timing, bytes=len(timing.result.content))
     entry = (
         made_board.state(),
         drawing.points_map(

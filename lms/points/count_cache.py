@@ -237,11 +237,8 @@ def counted(scope, day, count_all, count_points, changed_between):
         return count_all()
     entry, more = found.get(entry_key), None
     last = found.get(last_day_key)
-    if (
-        entry is None
-        and last is not None
-        and 0 < abs((day - last).days) <= (MAX_DAYS_APART)
-    ):
+    near = last is not None and 0 < abs((day - last).days) <= MAX_DAYS_APART
+    if entry is None and near:
         entry = cache.get(ENTRY_KEY.format(token, digest, last.isoformat()))
         more = lambda: changed_between(last, day)  # noqa: E731
     rows = None

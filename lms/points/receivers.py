@@ -12,6 +12,8 @@ def assignment_changed(sender, instance, **kwargs):
     was loaded at when it moved."""
     board_cache.board_changed()
     count_cache.points_changed({instance.point_id, instance.loaded_point_id})
+    # Saved there now: a later move of the same object marks this point too.
+    instance.loaded_point_id = instance.point_id
 
 
 def record_changed(sender, instance, **kwargs):

@@ -108,6 +108,13 @@ def test_an_assignment_moved_recounts_both_points(points_world, counting):
     assert done == [{w.point.pk, w.point_a.pk}]
     assert at(kept, "PT-A") == (1, 0)
     assert at(kept, "PT-A2") == (2, 2)
+    # One made here, counted, then moved without being read from the database.
+    made = PointAssignmentFactory(person=w.colleague, point=w.point_a, post=w.patrol)
+    assert read(w, counting)[1] == [{w.point_a.pk}]
+    made.point = w.point
+    made.save()
+    kept, done = read(w, counting)
+    assert done == [{w.point.pk, w.point_a.pk}]
 
 
 @pytest.mark.django_db
