@@ -1,8 +1,8 @@
 """The board's counts kept between changes (lms/points/count_cache.py): a change
 recounts the points it touches and nothing else, the kept counts always equal a
-fresh count, and whatever cannot be applied change by change (a point renamed, a
-lost mark, too many marks, a cache that cannot count atomically) recounts
-everything."""
+fresh count, a day not counted yet starts from the day before's, and whatever
+cannot be applied change by change (a post changed, a lost mark, too many marks,
+a cache that cannot count atomically) recounts everything."""
 
 import random
 from datetime import timedelta
