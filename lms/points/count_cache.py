@@ -58,6 +58,7 @@ as before the log.
 
 import hashlib
 import uuid
+from collections import defaultdict
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -176,11 +177,13 @@ def everything_changed():
 
 
 def _dirty_points(marks):
-    found = {POINTS: set(), PEOPLE: set(), ORGANISATIONS: set(), DAYS_BEFORE: set()}
+    """The point pks the marks name (days-before marks name none: ``_recounted``
+    has read them already)."""
+    found = defaultdict(set)
     for kind, ids in marks:
         found[kind].update(ids)
-    points, people, organisations = (found[k] for k in (POINTS, PEOPLE, ORGANISATIONS))
-    points |= organisations  # a point is an organisation
+    people, organisations = found[PEOPLE], found[ORGANISATIONS]
+    points = found[POINTS] | organisations  # a point is an organisation
     if people or organisations:
         points.update(
             PointAssignment.objects.filter(
